@@ -1,0 +1,7 @@
+// Node (ESM): read the .wasm next to this file and instantiate it synchronously on import.
+import { readFileSync } from "node:fs";
+import { initSync } from "./square_oauth_edge.js";
+
+initSync({ module: readFileSync(new URL("./square_oauth_edge_bg.wasm", import.meta.url)) });
+
+export * from "./core.js";

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Builds the npm package into pkg/: release wasm → wasm-bindgen (web target) → wasm-opt -Oz →
+# the hand-written entry files and package.json from pkg-template/ → node.cjs bundled by esbuild.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+TOOLS=tools/node_modules/.bin
+OUT=pkg
+GEN=target/bindgen
+
+cargo build --quiet --release --target wasm32-unknown-unknown
+rm -rf "$GEN" && mkdir -p "$GEN"
+wasm-bindgen target/wasm32-unknown-unknown/release/square_oauth_edge.wasm \
+  --out-dir "$GEN" --target web --no-typescript
+"$TOOLS/wasm-opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+  --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
+  "$GEN/square_oauth_edge_bg.wasm" -o "$GEN/square_oauth_edge_bg.opt.wasm"
+
+rm -rf "$OUT" && mkdir -p "$OUT"
+cp "$GEN/square_oauth_edge.js" "$OUT/"
+cp "$GEN/square_oauth_edge_bg.opt.wasm" "$OUT/square_oauth_edge_bg.wasm"
+cp pkg-template/{package.json,core.js,node.js,workerd.js,deno.js,browser.js,index.d.ts} "$OUT/"
+cp pkg-template/index.d.ts "$OUT/index.d.cts"
+cp pkg-template/node-cjs.js pkg-template/core.js "$GEN/"
+"$TOOLS/esbuild" "$GEN/node-cjs.js" --bundle --format=cjs --platform=node \
+  --log-level=error --outfile="$OUT/node.cjs"
+cp README.md LICENSE "$OUT/" 2>/dev/null || true
+printf '[package] pkg/ built: %s bytes wasm, %s bytes gzip (wasm + glue + core + entry)\n' \
+  "$(wc -c < "$OUT/square_oauth_edge_bg.wasm")" \
+  "$(cat "$OUT/square_oauth_edge_bg.wasm" "$OUT/square_oauth_edge.js" "$OUT/core.js" "$OUT/workerd.js" | gzip -9 | wc -c)" >&2

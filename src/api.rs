@@ -1,0 +1,244 @@
+//! The `#[wasm_bindgen]` surface called by the npm package's entry files (`pkg-template/`).
+//!
+//! The entry files own the JavaScript classes (`OAuthClient`, `SquareError`); these functions
+//! are free functions over plain values, so nothing handed to JavaScript needs freeing. Failures
+//! reject with a plain object `{ name, code, message, field?, statusCode?, errors, body?, cause? }`
+//! that the entry files turn into a `SquareError`.
+
+use js_sys::{Function, Object, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::AbortSignal;
+
+use crate::config::{self, CallConfig, ClientConfig};
+use crate::error::{Error, ErrorCode};
+use crate::js::{self, error_to_js, split_options};
+use crate::json::Value;
+use crate::request::{self, HttpRequest};
+use crate::response::{self, RawResponse};
+use crate::retry::{self, Outcome};
+use crate::transport::{self, Failure};
+
+fn reject(e: Error) -> JsValue {
+    error_to_js(&e, None)
+}
+
+fn set(obj: &Object, key: &str, value: &JsValue) {
+    let _ = Reflect::set(obj, &JsValue::from_str(key), value);
+}
+
+/// Validates client options and returns them normalised, as a plain object the entry files keep
+/// and pass back on every call: `{ baseUrl, squareVersion, headers, timeoutMs, maxRetries, fetch? }`.
+#[wasm_bindgen(js_name = normalizeOptions, skip_typescript)]
+pub fn normalize_options(options: JsValue) -> Result<JsValue, JsValue> {
+    let (cfg, fetch) = client_from_js(&options).map_err(reject)?;
+    let obj = Object::new();
+    set(&obj, "baseUrl", &JsValue::from_str(&cfg.base_url));
+    set(&obj, "squareVersion", &JsValue::from_str(&cfg.square_version));
+    let headers = Object::new();
+    for (k, v) in &cfg.headers {
+        set(&headers, k, &JsValue::from_str(v));
+    }
+    set(&obj, "headers", &headers);
+    set(&obj, "timeoutMs", &JsValue::from(cfg.timeout_ms));
+    set(&obj, "maxRetries", &JsValue::from(cfg.max_retries));
+    if let Some(f) = fetch {
+        set(&obj, "fetch", &f);
+    }
+    Ok(obj.into())
+}
+
+fn client_from_js(options: &JsValue) -> Result<(ClientConfig, Option<Function>), Error> {
+    let (value, special) = split_options(options, &["fetch"])?;
+    let cfg = config::client_config(&value)?;
+    let mut fetch = None;
+    for (name, v) in special {
+        if name == "fetch" && !v.is_null() {
+            match v.dyn_into::<Function>() {
+                Ok(f) => fetch = Some(f),
+                Err(_) => {
+                    return Err(Error::input(
+                        ErrorCode::InvalidType,
+                        "options.fetch",
+                        "expected a function with the signature of fetch",
+                    ))
+                }
+            }
+        }
+    }
+    Ok((cfg, fetch))
+}
+
+fn call_from_js(
+    client: &ClientConfig,
+    options: &JsValue,
+) -> Result<(CallConfig, Option<AbortSignal>), Error> {
+    let (value, special) = split_options(options, &["signal"])?;
+    let cfg = config::call_config(client, &value)?;
+    let mut signal = None;
+    for (name, v) in special {
+        if name == "signal" && !v.is_null() {
+            if !js::is_abort_signal(&v) {
+                return Err(Error::input(
+                    ErrorCode::InvalidType,
+                    "options.signal",
+                    "expected an AbortSignal",
+                ));
+            }
+            signal = Some(v.unchecked_into::<AbortSignal>());
+        }
+    }
+    Ok((cfg, signal))
+}
+
+struct Prepared {
+    request: HttpRequest,
+    call: CallConfig,
+    fetch: Option<Function>,
+    signal: Option<AbortSignal>,
+}
+
+fn prepare(
+    client: &JsValue,
+    options: &JsValue,
+    build: impl FnOnce(&ClientConfig, &CallConfig) -> Result<HttpRequest, Error>,
+) -> Result<Prepared, JsValue> {
+    let (cfg, fetch) = client_from_js(client).map_err(reject)?;
+    let (call, signal) = call_from_js(&cfg, options).map_err(reject)?;
+    let request = build(&cfg, &call).map_err(reject)?;
+    Ok(Prepared {
+        request,
+        call,
+        fetch,
+        signal,
+    })
+}
+
+/// Runs the attempts of one call under the retry policy.
+async fn run(p: Prepared) -> Result<JsValue, JsValue> {
+    let req = &p.request;
+    let op = req.operation.name();
+    let mut attempt: u32 = 0;
+    loop {
+        let result = transport::attempt(req, p.fetch.as_ref(), p.signal.as_ref(), p.call.timeout_ms).await;
+        let (error, cause, outcome) = match result {
+            Ok(rx) => {
+                let raw = RawResponse {
+                    status: rx.status,
+                    opaque_redirect: rx.opaque_redirect,
+                    content_type: rx.content_type.as_deref(),
+                    body: &rx.body,
+                };
+                match response::read(req.operation, &raw, &req.secrets) {
+                    Ok(()) => {
+                        // The reader checked that the bytes are UTF-8 JSON of the right shape.
+                        let text = String::from_utf8_lossy(&rx.body);
+                        return js::parse_checked(&text).map_err(reject);
+                    }
+                    Err(mut e) => {
+                        let ra = response::retry_after_ms(rx.retry_after.as_deref(), js_sys::Date::now());
+                        e.retry_after_ms = ra;
+                        (e, None, Outcome::Status(rx.status, ra))
+                    }
+                }
+            }
+            Err(Failure::Timeout) => (
+                Error::new(
+                    ErrorCode::Timeout,
+                    format!("{op} got no complete answer within {} ms", p.call.timeout_ms),
+                ),
+                None,
+                Outcome::AttemptTimeout,
+            ),
+            Err(Failure::Aborted(reason)) => return Err(aborted(op, &reason)),
+            Err(Failure::Error(e, cause)) if e.code == ErrorCode::NetworkError => {
+                (e, cause, Outcome::NetworkError)
+            }
+            Err(Failure::Error(e, cause)) => return Err(error_to_js(&e, cause.as_ref())),
+        };
+        let delay = retry::next_delay(
+            outcome,
+            req.replay,
+            p.call.retry_unsafe,
+            attempt,
+            p.call.max_retries,
+            js_sys::Math::random(),
+        );
+        match delay {
+            Some(ms) => {
+                if let Err(reason) = transport::sleep(ms, p.signal.as_ref()).await {
+                    return Err(aborted(op, &reason));
+                }
+                attempt += 1;
+            }
+            None => {
+                let mut e = error.scrub(&req.secrets);
+                if attempt > 0 {
+                    e.message = format!("{} (after {} attempts)", e.message, attempt + 1);
+                }
+                return Err(error_to_js(&e, cause.as_ref()));
+            }
+        }
+    }
+}
+
+fn aborted(op: &str, reason: &JsValue) -> JsValue {
+    error_to_js(
+        &Error::new(ErrorCode::Aborted, format!("{op} was aborted by the caller's signal")),
+        Some(reason),
+    )
+}
+
+fn value(v: &JsValue, path: &str) -> Result<Value, JsValue> {
+    js::to_value(v, path).map_err(reject)
+}
+
+/// ObtainToken: `POST /oauth2/token`.
+#[wasm_bindgen(js_name = obtainToken, skip_typescript)]
+pub async fn obtain_token(client: JsValue, body: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    let body = value(&body, "body")?;
+    let p = prepare(&client, &options, |c, k| request::obtain_token(c, k, &body))?;
+    run(p).await
+}
+
+/// RenewToken (deprecated): `POST /oauth2/clients/{client_id}/access-token/renew`.
+#[wasm_bindgen(js_name = renewToken, skip_typescript)]
+pub async fn renew_token(
+    client: JsValue,
+    client_id: JsValue,
+    body: JsValue,
+    authorization: JsValue,
+    options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let id = value(&client_id, "clientId")?;
+    let body = value(&body, "body")?;
+    let auth = value(&authorization, "authorization")?;
+    let p = prepare(&client, &options, |c, k| request::renew_token(c, k, &id, &body, &auth))?;
+    run(p).await
+}
+
+/// RevokeToken: `POST /oauth2/revoke`.
+#[wasm_bindgen(js_name = revokeToken, skip_typescript)]
+pub async fn revoke_token(
+    client: JsValue,
+    body: JsValue,
+    authorization: JsValue,
+    options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let body = value(&body, "body")?;
+    let auth = value(&authorization, "authorization")?;
+    let p = prepare(&client, &options, |c, k| request::revoke_token(c, k, &body, &auth))?;
+    run(p).await
+}
+
+/// RetrieveTokenStatus: `POST /oauth2/token/status`.
+#[wasm_bindgen(js_name = retrieveTokenStatus, skip_typescript)]
+pub async fn retrieve_token_status(
+    client: JsValue,
+    access_token: JsValue,
+    options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let token = value(&access_token, "accessToken")?;
+    let p = prepare(&client, &options, |c, k| request::retrieve_token_status(c, k, &token))?;
+    run(p).await
+}

@@ -1,0 +1,1 @@
+//! Authorize URL, PKCE and callback helpers (pure parts).

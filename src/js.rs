@@ -1,0 +1,223 @@
+//! Conversions between JavaScript values and this crate's types, written so that nothing a
+//! caller passes in can throw through wasm or panic: every property read goes through a
+//! `catch`ing binding (getters that throw, Proxies, revoked Proxies), and every unusual type
+//! (BigInt, Symbol, functions) becomes a coded input error.
+
+use js_sys::{Array, Object, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::error::{Body, Error, ErrorCode};
+use crate::json::Value;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(catch, js_namespace = Object, js_name = keys)]
+    fn object_keys(target: &JsValue) -> Result<Array, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
+    fn is_array(target: &JsValue) -> Result<bool, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = Reflect, js_name = get)]
+    fn reflect_get(target: &JsValue, key: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = JSON, js_name = parse)]
+    fn json_parse(text: &str) -> Result<JsValue, JsValue>;
+}
+
+/// Deepest nesting accepted in caller input (the deepest real input is 2 levels).
+const MAX_INPUT_DEPTH: usize = 8;
+/// Most members or items accepted in one caller object or array.
+const MAX_INPUT_ITEMS: usize = 256;
+
+fn unreadable(path: &str) -> Error {
+    Error::input(
+        ErrorCode::InvalidType,
+        path,
+        "could not be read (a getter or Proxy trap threw)",
+    )
+}
+
+/// Converts caller input into a [`Value`]. `undefined` members are dropped, as `JSON.stringify`
+/// drops them. `path` names the value in errors (`body`, `options`).
+pub fn to_value(v: &JsValue, path: &str) -> Result<Value, Error> {
+    convert(v, path, 0)
+}
+
+fn convert(v: &JsValue, path: &str, depth: usize) -> Result<Value, Error> {
+    if v.is_undefined() || v.is_null() {
+        return Ok(Value::Null);
+    }
+    if let Some(s) = v.as_string() {
+        return Ok(Value::String(s));
+    }
+    if let Some(b) = v.as_bool() {
+        return Ok(Value::Bool(b));
+    }
+    if let Some(n) = v.as_f64() {
+        return Ok(Value::Number(n));
+    }
+    let kind = if v.is_bigint() {
+        Some("a bigint")
+    } else if v.is_symbol() {
+        Some("a symbol")
+    } else if v.is_function() {
+        Some("a function")
+    } else if !v.is_object() {
+        Some("an unsupported value")
+    } else {
+        None
+    };
+    if let Some(kind) = kind {
+        return Err(Error::input(
+            ErrorCode::InvalidType,
+            path,
+            format!("{kind} is not accepted here"),
+        ));
+    }
+    if depth >= MAX_INPUT_DEPTH {
+        return Err(Error::input(ErrorCode::InvalidValue, path, "is nested too deeply"));
+    }
+    if is_array(v).map_err(|_| unreadable(path))? {
+        let len = reflect_get(v, &JsValue::from_str("length"))
+            .map_err(|_| unreadable(path))?
+            .as_f64()
+            .unwrap_or(0.0);
+        if !(0.0..=MAX_INPUT_ITEMS as f64).contains(&len) {
+            return Err(Error::input(
+                ErrorCode::InvalidValue,
+                path,
+                format!("has more than {MAX_INPUT_ITEMS} items"),
+            ));
+        }
+        let mut items = Vec::with_capacity(len as usize);
+        for i in 0..len as u32 {
+            let p = format!("{path}[{i}]");
+            let item = reflect_get(v, &JsValue::from(i)).map_err(|_| unreadable(&p))?;
+            items.push(convert(&item, &p, depth + 1)?);
+        }
+        return Ok(Value::Array(items));
+    }
+    let keys = object_keys(v).map_err(|_| unreadable(path))?;
+    if keys.length() as usize > MAX_INPUT_ITEMS {
+        return Err(Error::input(
+            ErrorCode::InvalidValue,
+            path,
+            format!("has more than {MAX_INPUT_ITEMS} members"),
+        ));
+    }
+    let mut members = Vec::with_capacity(keys.length() as usize);
+    for key in keys.iter() {
+        let Some(name) = key.as_string() else { continue };
+        let p = format!("{path}.{name}");
+        let item = reflect_get(v, &key).map_err(|_| unreadable(&p))?;
+        if item.is_undefined() {
+            continue;
+        }
+        members.push((name, convert(&item, &p, depth + 1)?));
+    }
+    Ok(Value::Object(members))
+}
+
+/// Splits an options object into its JSON-like part and the members named in `special`
+/// (functions and signals), which are returned as they are. `undefined` means no options.
+pub fn split_options(
+    v: &JsValue,
+    special: &[&str],
+) -> Result<(Value, Vec<(&'static str, JsValue)>), Error> {
+    if v.is_undefined() || v.is_null() {
+        return Ok((Value::Null, Vec::new()));
+    }
+    if !v.is_object() || v.is_function() || is_array(v).unwrap_or(true) {
+        let got = if v.as_string().is_some() {
+            "string"
+        } else if v.as_f64().is_some() {
+            "number"
+        } else if v.as_bool().is_some() {
+            "boolean"
+        } else if v.is_function() {
+            "function"
+        } else if v.is_object() {
+            "array"
+        } else {
+            "value of another type"
+        };
+        return Err(Error::input(
+            ErrorCode::InvalidType,
+            "options",
+            format!("expected an object, got {got}"),
+        ));
+    }
+    let keys = object_keys(v).map_err(|_| unreadable("options"))?;
+    if keys.length() as usize > MAX_INPUT_ITEMS {
+        return Err(Error::input(ErrorCode::InvalidValue, "options", "has too many members"));
+    }
+    let mut members = Vec::new();
+    let mut extracted = Vec::new();
+    for key in keys.iter() {
+        let Some(name) = key.as_string() else { continue };
+        let p = format!("options.{name}");
+        let item = reflect_get(v, &key).map_err(|_| unreadable(&p))?;
+        if item.is_undefined() {
+            continue;
+        }
+        match SPECIAL.iter().find(|s| **s == name) {
+            Some(s) if special.contains(s) => {
+                extracted.push((*s, item));
+                // Keep the key visible to the validator so that it is not reported as unknown.
+                members.push((name, Value::Null));
+            }
+            _ => members.push((name.clone(), convert(&item, &p, 1)?)),
+        }
+    }
+    Ok((Value::Object(members), extracted))
+}
+
+const SPECIAL: [&str; 2] = ["fetch", "signal"];
+
+fn set(obj: &Object, key: &str, value: &JsValue) {
+    // Setting an own data property on a fresh plain object with a fixed key cannot throw.
+    let _ = Reflect::set(obj, &JsValue::from_str(key), value);
+}
+
+/// A JSON [`Value`] as a JavaScript value, via `JSON.parse` (which keeps `__proto__` as an own
+/// property instead of setting the prototype).
+pub fn from_value(v: &Value) -> JsValue {
+    json_parse(&v.to_json()).unwrap_or(JsValue::NULL)
+}
+
+/// Parses JSON text that the response reader has already checked.
+pub fn parse_checked(text: &str) -> Result<JsValue, Error> {
+    json_parse(text).map_err(|_| Error::new(ErrorCode::InvalidJson, "the body is not valid JSON"))
+}
+
+/// The plain object the entry files turn into a `SquareError`: `{ name, code, message, field,
+/// statusCode, errors, body, cause }`.
+pub fn error_to_js(e: &Error, cause: Option<&JsValue>) -> JsValue {
+    let obj = Object::new();
+    set(&obj, "name", &JsValue::from_str("SquareError"));
+    set(&obj, "code", &JsValue::from_str(e.code.as_str()));
+    set(&obj, "message", &JsValue::from_str(&e.message));
+    if let Some(f) = &e.field {
+        set(&obj, "field", &JsValue::from_str(f));
+    }
+    if let Some(s) = e.status {
+        set(&obj, "statusCode", &JsValue::from(s));
+    }
+    let errors = Array::new();
+    for item in &e.errors {
+        errors.push(&from_value(item));
+    }
+    set(&obj, "errors", &errors);
+    match &e.body {
+        Some(Body::Json(v)) => set(&obj, "body", &from_value(v)),
+        Some(Body::Text(t)) => set(&obj, "body", &JsValue::from_str(t)),
+        None => {}
+    }
+    if let Some(c) = cause {
+        set(&obj, "cause", c);
+    }
+    obj.into()
+}
+
+/// Whether `v` is an `AbortSignal`.
+pub fn is_abort_signal(v: &JsValue) -> bool {
+    v.is_instance_of::<web_sys::AbortSignal>()
+}

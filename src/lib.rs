@@ -1,0 +1,35 @@
+//! # square-oauth-edge
+//!
+//! Square's OAuth API — ObtainToken, RenewToken (deprecated), RevokeToken and
+//! RetrieveTokenStatus — for JavaScript runtimes (Cloudflare Workers, Deno, Node, browsers), as
+//! WebAssembly over the global `fetch`.
+//!
+//! The crate is split so that almost all logic is pure and tested natively:
+//! - [`config`] validates client and per-call options;
+//! - [`request`] validates a call's input and builds the request (method, URL, headers, body);
+//! - [`response`] judges a response (status, content type, bytes) and maps every failure to a
+//!   coded [`error::Error`];
+//! - [`retry`] is the retry policy;
+//! - [`authorize`] builds the authorize URL and reads the callback;
+//! - `transport` (wasm only) is the one place that calls `fetch`;
+//! - `js` and `api` (wasm only) convert between JavaScript values and these types and export
+//!   the functions the npm package's entry files call.
+//!
+//! Secrets are held in [`secret::Secret`], whose `Debug` prints `[redacted]`.
+
+pub mod authorize;
+pub mod config;
+pub mod error;
+pub mod json;
+pub mod request;
+pub mod response;
+pub mod retry;
+pub mod secret;
+pub mod validate;
+
+#[cfg(target_arch = "wasm32")]
+mod api;
+#[cfg(target_arch = "wasm32")]
+mod js;
+#[cfg(target_arch = "wasm32")]
+mod transport;

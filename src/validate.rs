@@ -1,0 +1,108 @@
+//! Small checks shared by the option and request validators (pure).
+
+use crate::error::{Error, ErrorCode};
+use crate::json::Value;
+
+/// The members of `v`, or an `INVALID_TYPE` error naming `field`.
+pub fn expect_object<'a>(v: &'a Value, field: &str) -> Result<&'a [(String, Value)], Error> {
+    match v {
+        Value::Object(members) => Ok(members),
+        v => Err(Error::input(
+            ErrorCode::InvalidType,
+            field,
+            format!("expected an object, got {}", v.type_name()),
+        )),
+    }
+}
+
+/// Checks that a value bound for an HTTP header holds only visible ASCII (and spaces or tabs
+/// inside when `allow_space`), so that it can neither inject a header nor make `fetch` throw.
+pub fn check_header_value(value: &str, field: &str, allow_space: bool) -> Result<(), Error> {
+    let bad = value.chars().any(|c| {
+        let n = c as u32;
+        !((0x21..0x7f).contains(&n) || (allow_space && (c == ' ' || c == '\t')))
+    });
+    if bad {
+        let what = if allow_space {
+            "must hold only printable ASCII (no CR, LF, NUL or other control characters)"
+        } else {
+            "must hold only printable ASCII without spaces (no CR, LF, NUL or other control characters)"
+        };
+        return Err(Error::input(ErrorCode::UnsafeHeaderValue, field, what));
+    }
+    Ok(())
+}
+
+/// Folds a name for fuzzy comparison: lower case, without `_` and `-`.
+fn fold(name: &str) -> String {
+    name.chars()
+        .filter(|c| *c != '_' && *c != '-')
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// The known name that `name` most likely meant: the same letters in another case style
+/// (`clientId` → `client_id`), or one edit away.
+pub fn suggest<'a>(name: &str, known: &[&'a str]) -> Option<&'a str> {
+    let f = fold(name);
+    known
+        .iter()
+        .find(|k| fold(k) == f)
+        .or_else(|| known.iter().find(|k| edit_distance(&fold(k), &f) <= 2))
+        .or_else(|| {
+            // A prefix such as `timeout` for `timeoutMs`.
+            known
+                .iter()
+                .find(|k| f.len() >= 4 && fold(k).starts_with(&f))
+        })
+        .copied()
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.len().abs_diff(b.len()) > 2 || a.len() > 64 || b.len() > 64 {
+        return usize::MAX;
+    }
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev.get(j).copied().unwrap_or(usize::MAX - 1) + usize::from(ca != cb);
+            let del = prev.get(j + 1).copied().unwrap_or(usize::MAX - 1) + 1;
+            let ins = cur.get(j).copied().unwrap_or(usize::MAX - 1) + 1;
+            if let Some(slot) = cur.get_mut(j + 1) {
+                *slot = sub.min(del).min(ins);
+            }
+        }
+        prev = cur;
+    }
+    prev.last().copied().unwrap_or(usize::MAX)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggestions() {
+        let known = ["client_id", "client_secret", "grant_type", "code"];
+        assert_eq!(suggest("clientId", &known), Some("client_id"));
+        assert_eq!(suggest("ClientSecret", &known), Some("client_secret"));
+        assert_eq!(suggest("grant-type", &known), Some("grant_type"));
+        assert_eq!(suggest("grnt_type", &known), Some("grant_type"));
+        assert_eq!(suggest("zzzzzzzz", &known), None);
+    }
+
+    #[test]
+    fn header_values() {
+        assert!(check_header_value("Client sq0csp-x", "f", true).is_ok());
+        assert!(check_header_value("Client sq0csp-x", "f", false).is_err());
+        for bad in ["a\r\nb", "a\nb", "a\0b", "é", "a\u{7f}"] {
+            let e = check_header_value(bad, "f", true).unwrap_err();
+            assert_eq!(e.code, ErrorCode::UnsafeHeaderValue);
+            assert!(!e.message.contains(bad));
+        }
+    }
+}
