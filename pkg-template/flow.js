@@ -1,0 +1,2 @@
+// OAuth flow helpers (authorize URL, PKCE, state, callback, refresh timing).
+export {};
