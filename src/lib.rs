@@ -27,8 +27,10 @@ pub mod retry;
 pub mod secret;
 pub mod validate;
 
+/// The wasm exports (public so that the wasm integration tests can call them).
 #[cfg(target_arch = "wasm32")]
-mod api;
+#[doc(hidden)]
+pub mod api;
 #[cfg(target_arch = "wasm32")]
 mod js;
 #[cfg(target_arch = "wasm32")]

@@ -1,0 +1,51 @@
+# square-oauth-edge — every target installs what it needs first (scripts/setup.sh, idempotent).
+#   make package   build the npm package into pkg/
+#   make test      run every test (the README's test command; .ci/run calls it)
+#   make demo      run the demo on the built-in fake Square
+#   make bench     run the benchmarks (not part of make test)
+SHELL := /bin/bash
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+WASM_RUNNER := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
+
+.PHONY: setup package test demo bench lint test-native test-js test-types test-wasm-node test-wasm-browser test-suites
+
+setup:
+	@scripts/setup.sh
+
+package: setup
+	@scripts/build-package.sh
+
+lint: setup
+	cargo fmt --check
+	cargo clippy --quiet --all-targets -- -D warnings
+	cargo clippy --quiet --target wasm32-unknown-unknown --all-targets -- -D warnings
+
+test-native: setup
+	cargo test --quiet
+
+test-js: package
+	node --test tests/fake-square/ tests/js/
+
+test-types: setup
+	tests/types/run.sh
+
+test-wasm-node: setup
+	$(WASM_RUNNER) scripts/with-fake.sh cargo test --target wasm32-unknown-unknown --tests
+
+test-wasm-browser: setup
+	WASM_BINDGEN_USE_BROWSER=1 $(WASM_RUNNER) scripts/with-fake.sh cargo test --target wasm32-unknown-unknown --tests
+
+# Suites contributed by the runtime matrix, contract and package checks; each has a run.sh.
+test-suites: package
+	@for s in tests/package tests/runtimes tests/contract; do \
+	  if [ -x $$s/run.sh ]; then echo "== $$s"; $$s/run.sh || exit 1; fi; \
+	done
+
+test:
+	@scripts/run-tests.sh
+
+demo: package
+	@scripts/demo.sh
+
+bench: package
+	@bench/run.sh
