@@ -34,7 +34,11 @@ pub fn normalize_options(options: JsValue) -> Result<JsValue, JsValue> {
     let (cfg, fetch) = client_from_js(&options).map_err(reject)?;
     let obj = Object::new();
     set(&obj, "baseUrl", &JsValue::from_str(&cfg.base_url));
-    set(&obj, "squareVersion", &JsValue::from_str(&cfg.square_version));
+    set(
+        &obj,
+        "squareVersion",
+        &JsValue::from_str(&cfg.square_version),
+    );
     let headers = Object::new();
     for (k, v) in &cfg.headers {
         set(&headers, k, &JsValue::from_str(v));
@@ -120,7 +124,8 @@ async fn run(p: Prepared) -> Result<JsValue, JsValue> {
     let op = req.operation.name();
     let mut attempt: u32 = 0;
     loop {
-        let result = transport::attempt(req, p.fetch.as_ref(), p.signal.as_ref(), p.call.timeout_ms).await;
+        let result =
+            transport::attempt(req, p.fetch.as_ref(), p.signal.as_ref(), p.call.timeout_ms).await;
         let (error, cause, outcome) = match result {
             Ok(rx) => {
                 let raw = RawResponse {
@@ -136,7 +141,10 @@ async fn run(p: Prepared) -> Result<JsValue, JsValue> {
                         return js::parse_checked(&text).map_err(reject);
                     }
                     Err(mut e) => {
-                        let ra = response::retry_after_ms(rx.retry_after.as_deref(), js_sys::Date::now());
+                        let ra = response::retry_after_ms(
+                            rx.retry_after.as_deref(),
+                            js_sys::Date::now(),
+                        );
                         e.retry_after_ms = ra;
                         (e, None, Outcome::Status(rx.status, ra))
                     }
@@ -145,7 +153,10 @@ async fn run(p: Prepared) -> Result<JsValue, JsValue> {
             Err(Failure::Timeout) => (
                 Error::new(
                     ErrorCode::Timeout,
-                    format!("{op} got no complete answer within {} ms", p.call.timeout_ms),
+                    format!(
+                        "{op} got no complete answer within {} ms",
+                        p.call.timeout_ms
+                    ),
                 ),
                 None,
                 Outcome::AttemptTimeout,
@@ -184,7 +195,10 @@ async fn run(p: Prepared) -> Result<JsValue, JsValue> {
 
 fn aborted(op: &str, reason: &JsValue) -> JsValue {
     error_to_js(
-        &Error::new(ErrorCode::Aborted, format!("{op} was aborted by the caller's signal")),
+        &Error::new(
+            ErrorCode::Aborted,
+            format!("{op} was aborted by the caller's signal"),
+        ),
         Some(reason),
     )
 }
@@ -195,7 +209,11 @@ fn value(v: &JsValue, path: &str) -> Result<Value, JsValue> {
 
 /// ObtainToken: `POST /oauth2/token`.
 #[wasm_bindgen(js_name = obtainToken, skip_typescript)]
-pub async fn obtain_token(client: JsValue, body: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+pub async fn obtain_token(
+    client: JsValue,
+    body: JsValue,
+    options: JsValue,
+) -> Result<JsValue, JsValue> {
     let body = value(&body, "body")?;
     let p = prepare(&client, &options, |c, k| request::obtain_token(c, k, &body))?;
     run(p).await
@@ -213,7 +231,9 @@ pub async fn renew_token(
     let id = value(&client_id, "clientId")?;
     let body = value(&body, "body")?;
     let auth = value(&authorization, "authorization")?;
-    let p = prepare(&client, &options, |c, k| request::renew_token(c, k, &id, &body, &auth))?;
+    let p = prepare(&client, &options, |c, k| {
+        request::renew_token(c, k, &id, &body, &auth)
+    })?;
     run(p).await
 }
 
@@ -227,7 +247,9 @@ pub async fn revoke_token(
 ) -> Result<JsValue, JsValue> {
     let body = value(&body, "body")?;
     let auth = value(&authorization, "authorization")?;
-    let p = prepare(&client, &options, |c, k| request::revoke_token(c, k, &body, &auth))?;
+    let p = prepare(&client, &options, |c, k| {
+        request::revoke_token(c, k, &body, &auth)
+    })?;
     run(p).await
 }
 
@@ -239,6 +261,8 @@ pub async fn retrieve_token_status(
     options: JsValue,
 ) -> Result<JsValue, JsValue> {
     let token = value(&access_token, "accessToken")?;
-    let p = prepare(&client, &options, |c, k| request::retrieve_token_status(c, k, &token))?;
+    let p = prepare(&client, &options, |c, k| {
+        request::retrieve_token_status(c, k, &token)
+    })?;
     run(p).await
 }

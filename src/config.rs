@@ -333,7 +333,12 @@ pub fn base_url_checked(url: &str, field: &str) -> Result<String, Error> {
     }) {
         return Err(invalid("must not contain dot segments or encoded slashes"));
     }
-    Ok(format!("{}://{}{}", scheme.to_ascii_lowercase(), authority, path))
+    Ok(format!(
+        "{}://{}{}",
+        scheme.to_ascii_lowercase(),
+        authority,
+        path
+    ))
 }
 
 fn host_of(authority: &str) -> Option<&str> {
@@ -349,9 +354,9 @@ fn host_of(authority: &str) -> Option<&str> {
     };
     let port = authority.get(host.len()..)?;
     let port_ok = port.is_empty()
-        || port
-            .strip_prefix(':')
-            .is_some_and(|p| !p.is_empty() && p.len() <= 5 && p.bytes().all(|c| c.is_ascii_digit()));
+        || port.strip_prefix(':').is_some_and(|p| {
+            !p.is_empty() && p.len() <= 5 && p.bytes().all(|c| c.is_ascii_digit())
+        });
     let host_ok = !host.is_empty()
         && host
             .bytes()
@@ -439,8 +444,18 @@ mod tests {
     #[test]
     fn versions_timeouts_retries() {
         assert!(square_version(&Value::String("2025-08-20".into()), "f").is_ok());
-        for bad in ["2025-8-20", "2025-13-01", "2025-00-10", "20250820", "2025-08-20 ", "latest"] {
-            assert!(square_version(&Value::String(bad.into()), "f").is_err(), "{bad}");
+        for bad in [
+            "2025-8-20",
+            "2025-13-01",
+            "2025-00-10",
+            "20250820",
+            "2025-08-20 ",
+            "latest",
+        ] {
+            assert!(
+                square_version(&Value::String(bad.into()), "f").is_err(),
+                "{bad}"
+            );
         }
         let e = client_config(&opts(r#"{"timeoutMs":0}"#)).unwrap_err();
         assert_eq!(e.code, ErrorCode::InvalidValue);
@@ -458,9 +473,15 @@ mod tests {
         assert_eq!(c.headers, vec![("X-Trace".into(), "abc 1".into())]);
         for (h, code) in [
             (r#"{"Authorization":"Bearer x"}"#, ErrorCode::InvalidValue),
-            (r#"{"square-version":"2020-01-01"}"#, ErrorCode::InvalidValue),
+            (
+                r#"{"square-version":"2020-01-01"}"#,
+                ErrorCode::InvalidValue,
+            ),
             (r#"{"Content-Type":"text/plain"}"#, ErrorCode::InvalidValue),
-            (r#"{"X-A":"a\r\nInjected: 1"}"#, ErrorCode::UnsafeHeaderValue),
+            (
+                r#"{"X-A":"a\r\nInjected: 1"}"#,
+                ErrorCode::UnsafeHeaderValue,
+            ),
             (r#"{"X-A":"nul\u0000"}"#, ErrorCode::UnsafeHeaderValue),
             (r#"{"Bad Name":"v"}"#, ErrorCode::UnsafeHeaderValue),
             (r#"{"X-A":1}"#, ErrorCode::InvalidType),
@@ -483,10 +504,18 @@ mod tests {
 
     #[test]
     fn call_options_override_client() {
-        let client = client_config(&opts(r#"{"squareVersion":"2024-01-18","timeoutMs":100}"#)).unwrap();
+        let client =
+            client_config(&opts(r#"{"squareVersion":"2024-01-18","timeoutMs":100}"#)).unwrap();
         let c = call_config(&client, &Value::Null).unwrap();
-        assert_eq!(c.square_version, "2024-01-18", "the client-level version applies");
-        let c = call_config(&client, &opts(r#"{"squareVersion":"2026-01-22","retryUnsafe":true}"#)).unwrap();
+        assert_eq!(
+            c.square_version, "2024-01-18",
+            "the client-level version applies"
+        );
+        let c = call_config(
+            &client,
+            &opts(r#"{"squareVersion":"2026-01-22","retryUnsafe":true}"#),
+        )
+        .unwrap();
         assert_eq!(c.square_version, "2026-01-22");
         assert!(c.retry_unsafe);
         assert_eq!(c.timeout_ms, 100);

@@ -73,7 +73,11 @@ fn convert(v: &JsValue, path: &str, depth: usize) -> Result<Value, Error> {
         ));
     }
     if depth >= MAX_INPUT_DEPTH {
-        return Err(Error::input(ErrorCode::InvalidValue, path, "is nested too deeply"));
+        return Err(Error::input(
+            ErrorCode::InvalidValue,
+            path,
+            "is nested too deeply",
+        ));
     }
     if is_array(v).map_err(|_| unreadable(path))? {
         let len = reflect_get(v, &JsValue::from_str("length"))
@@ -105,7 +109,9 @@ fn convert(v: &JsValue, path: &str, depth: usize) -> Result<Value, Error> {
     }
     let mut members = Vec::with_capacity(keys.length() as usize);
     for key in keys.iter() {
-        let Some(name) = key.as_string() else { continue };
+        let Some(name) = key.as_string() else {
+            continue;
+        };
         let p = format!("{path}.{name}");
         let item = reflect_get(v, &key).map_err(|_| unreadable(&p))?;
         if item.is_undefined() {
@@ -116,12 +122,12 @@ fn convert(v: &JsValue, path: &str, depth: usize) -> Result<Value, Error> {
     Ok(Value::Object(members))
 }
 
+/// Option members passed through as JavaScript values, by name.
+pub type Special = Vec<(&'static str, JsValue)>;
+
 /// Splits an options object into its JSON-like part and the members named in `special`
 /// (functions and signals), which are returned as they are. `undefined` means no options.
-pub fn split_options(
-    v: &JsValue,
-    special: &[&str],
-) -> Result<(Value, Vec<(&'static str, JsValue)>), Error> {
+pub fn split_options(v: &JsValue, special: &[&str]) -> Result<(Value, Special), Error> {
     if v.is_undefined() || v.is_null() {
         return Ok((Value::Null, Vec::new()));
     }
@@ -147,12 +153,18 @@ pub fn split_options(
     }
     let keys = object_keys(v).map_err(|_| unreadable("options"))?;
     if keys.length() as usize > MAX_INPUT_ITEMS {
-        return Err(Error::input(ErrorCode::InvalidValue, "options", "has too many members"));
+        return Err(Error::input(
+            ErrorCode::InvalidValue,
+            "options",
+            "has too many members",
+        ));
     }
     let mut members = Vec::new();
     let mut extracted = Vec::new();
     for key in keys.iter() {
-        let Some(name) = key.as_string() else { continue };
+        let Some(name) = key.as_string() else {
+            continue;
+        };
         let p = format!("options.{name}");
         let item = reflect_get(v, &key).map_err(|_| unreadable(&p))?;
         if item.is_undefined() {

@@ -403,7 +403,10 @@ mod tests {
     #[test]
     fn parses_the_spec_example() {
         let v = p(r#"{"access_token":"EAAl3ik","expires_at":"2025-04-03T18:31:06Z","merchant_id":"MLQW2MYBY81PZ","short_lived":false,"n":-1.5e3,"x":null,"a":[1,"b",{}]}"#).unwrap();
-        assert_eq!(v.get("access_token").and_then(Value::as_str), Some("EAAl3ik"));
+        assert_eq!(
+            v.get("access_token").and_then(Value::as_str),
+            Some("EAAl3ik")
+        );
         assert_eq!(v.get("short_lived"), Some(&Value::Bool(false)));
         assert_eq!(v.get("n"), Some(&Value::Number(-1500.0)));
         assert_eq!(v.get("x"), Some(&Value::Null));
@@ -423,8 +426,27 @@ mod tests {
     #[test]
     fn rejects_bad_syntax() {
         for bad in [
-            "{", "[1,]", "{\"a\":1,}", "01", "1.", "-", "1e", "tru", "nul", "{\"a\" 1}", "[1 2]",
-            "\"abc", "{'a':1}", "1 2", "+1", ".5", "{\"a\":}", "[", "]", "NaN", "Infinity",
+            "{",
+            "[1,]",
+            "{\"a\":1,}",
+            "01",
+            "1.",
+            "-",
+            "1e",
+            "tru",
+            "nul",
+            "{\"a\" 1}",
+            "[1 2]",
+            "\"abc",
+            "{'a':1}",
+            "1 2",
+            "+1",
+            ".5",
+            "{\"a\":}",
+            "[",
+            "]",
+            "NaN",
+            "Infinity",
         ] {
             assert!(matches!(p(bad), Err(ParseError::Syntax(_))), "{bad}");
         }

@@ -281,7 +281,10 @@ fn check_grant(b: &Checked) -> Result<Replay, Error> {
     };
     match grant {
         "authorization_code" => {
-            require("code", "is required when grant_type is \"authorization_code\"")?;
+            require(
+                "code",
+                "is required when grant_type is \"authorization_code\"",
+            )?;
             forbid(
                 &["refresh_token", "migration_token", "scopes"],
                 "does not belong to grant_type \"authorization_code\"",
@@ -300,7 +303,10 @@ fn check_grant(b: &Checked) -> Result<Replay, Error> {
             }
         }
         "refresh_token" => {
-            require("refresh_token", "is required when grant_type is \"refresh_token\"")?;
+            require(
+                "refresh_token",
+                "is required when grant_type is \"refresh_token\"",
+            )?;
             forbid(
                 &["code", "code_verifier", "redirect_uri", "migration_token"],
                 "does not belong to grant_type \"refresh_token\"",
@@ -313,10 +319,22 @@ fn check_grant(b: &Checked) -> Result<Replay, Error> {
             })
         }
         "migration_token" => {
-            require("migration_token", "is required when grant_type is \"migration_token\"")?;
-            require("client_secret", "is required when grant_type is \"migration_token\"")?;
+            require(
+                "migration_token",
+                "is required when grant_type is \"migration_token\"",
+            )?;
+            require(
+                "client_secret",
+                "is required when grant_type is \"migration_token\"",
+            )?;
             forbid(
-                &["code", "code_verifier", "redirect_uri", "refresh_token", "scopes"],
+                &[
+                    "code",
+                    "code_verifier",
+                    "redirect_uri",
+                    "refresh_token",
+                    "scopes",
+                ],
                 "does not belong to grant_type \"migration_token\"",
             )?;
             Ok(Replay::SingleUse)
@@ -419,7 +437,10 @@ pub fn client_authorization(authorization: &Value) -> Result<(Secret, Secret), E
             return Err(Error::input(
                 ErrorCode::InvalidAuthorization,
                 FIELD,
-                format!("{EXPECTED}; got a \"{}\" credential.{hint}", safe_scheme(scheme)),
+                format!(
+                    "{EXPECTED}; got a \"{}\" credential.{hint}",
+                    safe_scheme(scheme)
+                ),
             ));
         }
     };
@@ -468,7 +489,11 @@ pub fn revoke_token(
                 "is required (or merchant_id): say whose token to revoke",
             ))
         }
-        (false, true) if b.members.iter().any(|(k, v)| k == "revoke_only_access_token" && *v == Value::Bool(true)) => {
+        (false, true)
+            if b.members
+                .iter()
+                .any(|(k, v)| k == "revoke_only_access_token" && *v == Value::Bool(true)) =>
+        {
             return Err(conflict(
                 "revoke_only_access_token",
                 "needs access_token: it revokes that single token",
@@ -500,14 +525,17 @@ pub fn encode_segment(segment: &str) -> String {
             out.push(char::from(byte));
         } else {
             out.push('%');
-            out.push(char::from(HEX[usize::from(byte >> 4)]));
-            out.push(char::from(HEX[usize::from(byte & 15)]));
+            out.push(hex_digit(byte >> 4));
+            out.push(hex_digit(byte & 15));
         }
     }
     out
 }
 
-const HEX: [u8; 16] = *b"0123456789ABCDEF";
+/// The upper-case hex digit of a nibble (`n` < 16).
+fn hex_digit(n: u8) -> char {
+    char::from(if n < 10 { b'0' + n } else { b'A' + (n - 10) })
+}
 
 /// Builds RenewToken (deprecated by Square; still answered).
 pub fn renew_token(
@@ -519,7 +547,13 @@ pub fn renew_token(
 ) -> Result<HttpRequest, Error> {
     let id = match client_id {
         Value::String(s) => s.as_str(),
-        Value::Null => return Err(Error::input(ErrorCode::MissingField, "clientId", "is required")),
+        Value::Null => {
+            return Err(Error::input(
+                ErrorCode::MissingField,
+                "clientId",
+                "is required",
+            ))
+        }
         other => {
             return Err(Error::input(
                 ErrorCode::InvalidType,
@@ -652,7 +686,10 @@ mod tests {
         assert_eq!(names, ["Accept", "Content-Type", "Square-Version"]);
         assert_eq!(r.replay, Replay::SingleUse);
         assert_eq!(r.secrets.len(), 2);
-        assert!(!format!("{r:?}").contains("sq0csp-s"), "Debug leaks nothing");
+        assert!(
+            !format!("{r:?}").contains("sq0csp-s"),
+            "Debug leaks nothing"
+        );
     }
 
     #[test]
@@ -662,27 +699,100 @@ mod tests {
         );
         assert_eq!(obtain(&pkce).unwrap().replay, Replay::SingleUse);
         let r = obtain(r#"{"grant_type":"refresh_token","client_id":"a","client_secret":"ss","refresh_token":"rr","scopes":["PAYMENTS_READ"]}"#).unwrap();
-        assert_eq!(r.replay, Replay::Safe, "code-flow refresh tokens are multi-use");
-        let r = obtain(r#"{"grant_type":"refresh_token","client_id":"a","refresh_token":"rr"}"#).unwrap();
-        assert_eq!(r.replay, Replay::SingleUse, "PKCE refresh tokens are single-use");
+        assert_eq!(
+            r.replay,
+            Replay::Safe,
+            "code-flow refresh tokens are multi-use"
+        );
+        let r = obtain(r#"{"grant_type":"refresh_token","client_id":"a","refresh_token":"rr"}"#)
+            .unwrap();
+        assert_eq!(
+            r.replay,
+            Replay::SingleUse,
+            "PKCE refresh tokens are single-use"
+        );
         assert!(obtain(r#"{"grant_type":"migration_token","client_id":"a","client_secret":"ss","migration_token":"mm"}"#).is_ok());
         let cases = [
-            (r#"{"grant_type":"authorization_code","client_secret":"ss","code":"c"}"#, ErrorCode::MissingField, "body.client_id"),
-            (r#"{"client_id":"a","client_secret":"ss","code":"c"}"#, ErrorCode::MissingField, "body.grant_type"),
-            (r#"{"grant_type":"authorisation_code","client_id":"a"}"#, ErrorCode::InvalidValue, "body.grant_type"),
-            (r#"{"grant_type":"authorization_code","client_id":"a","client_secret":"ss"}"#, ErrorCode::MissingField, "body.code"),
-            (r#"{"grant_type":"authorization_code","client_id":"a","code":"c"}"#, ErrorCode::MissingField, "body.client_secret"),
-            (r#"{"grant_type":"authorization_code","client_id":"a","code":"c","client_secret":"ss","refresh_token":"rr"}"#, ErrorCode::ConflictingFields, "body.refresh_token"),
-            (r#"{"grant_type":"refresh_token","client_id":"a","client_secret":"ss","refresh_token":"rr","code":"c"}"#, ErrorCode::ConflictingFields, "body.code"),
-            (r#"{"grant_type":"refresh_token","client_id":"a","client_secret":"ss"}"#, ErrorCode::MissingField, "body.refresh_token"),
-            (r#"{"grant_type":"migration_token","client_id":"a","migration_token":"mm"}"#, ErrorCode::MissingField, "body.client_secret"),
-            (r#"{"grant_type":"authorization_code","clientId":"a"}"#, ErrorCode::UnknownField, "body.clientId"),
-            (r#"{"grant_type":"authorization_code","client_id":5}"#, ErrorCode::InvalidType, "body.client_id"),
-            (r#"{"grant_type":"refresh_token","client_id":"a","refresh_token":"rr","scopes":"PAYMENTS_READ"}"#, ErrorCode::InvalidType, "body.scopes"),
-            (r#"{"grant_type":"refresh_token","client_id":"a","refresh_token":"rr","scopes":[1]}"#, ErrorCode::InvalidType, "body.scopes[0]"),
-            (r#"{"grant_type":"refresh_token","client_id":"a","refresh_token":"rr","short_lived":"yes"}"#, ErrorCode::InvalidType, "body.short_lived"),
-            (r#"{"grant_type":"refresh_token","client_id":"a","refresh_token":"r"}"#, ErrorCode::InvalidValue, "body.refresh_token"),
-            (r#"{"grant_type":"refresh_token","client_id":"","refresh_token":"rr"}"#, ErrorCode::InvalidValue, "body.client_id"),
+            (
+                r#"{"grant_type":"authorization_code","client_secret":"ss","code":"c"}"#,
+                ErrorCode::MissingField,
+                "body.client_id",
+            ),
+            (
+                r#"{"client_id":"a","client_secret":"ss","code":"c"}"#,
+                ErrorCode::MissingField,
+                "body.grant_type",
+            ),
+            (
+                r#"{"grant_type":"authorisation_code","client_id":"a"}"#,
+                ErrorCode::InvalidValue,
+                "body.grant_type",
+            ),
+            (
+                r#"{"grant_type":"authorization_code","client_id":"a","client_secret":"ss"}"#,
+                ErrorCode::MissingField,
+                "body.code",
+            ),
+            (
+                r#"{"grant_type":"authorization_code","client_id":"a","code":"c"}"#,
+                ErrorCode::MissingField,
+                "body.client_secret",
+            ),
+            (
+                r#"{"grant_type":"authorization_code","client_id":"a","code":"c","client_secret":"ss","refresh_token":"rr"}"#,
+                ErrorCode::ConflictingFields,
+                "body.refresh_token",
+            ),
+            (
+                r#"{"grant_type":"refresh_token","client_id":"a","client_secret":"ss","refresh_token":"rr","code":"c"}"#,
+                ErrorCode::ConflictingFields,
+                "body.code",
+            ),
+            (
+                r#"{"grant_type":"refresh_token","client_id":"a","client_secret":"ss"}"#,
+                ErrorCode::MissingField,
+                "body.refresh_token",
+            ),
+            (
+                r#"{"grant_type":"migration_token","client_id":"a","migration_token":"mm"}"#,
+                ErrorCode::MissingField,
+                "body.client_secret",
+            ),
+            (
+                r#"{"grant_type":"authorization_code","clientId":"a"}"#,
+                ErrorCode::UnknownField,
+                "body.clientId",
+            ),
+            (
+                r#"{"grant_type":"authorization_code","client_id":5}"#,
+                ErrorCode::InvalidType,
+                "body.client_id",
+            ),
+            (
+                r#"{"grant_type":"refresh_token","client_id":"a","refresh_token":"rr","scopes":"PAYMENTS_READ"}"#,
+                ErrorCode::InvalidType,
+                "body.scopes",
+            ),
+            (
+                r#"{"grant_type":"refresh_token","client_id":"a","refresh_token":"rr","scopes":[1]}"#,
+                ErrorCode::InvalidType,
+                "body.scopes[0]",
+            ),
+            (
+                r#"{"grant_type":"refresh_token","client_id":"a","refresh_token":"rr","short_lived":"yes"}"#,
+                ErrorCode::InvalidType,
+                "body.short_lived",
+            ),
+            (
+                r#"{"grant_type":"refresh_token","client_id":"a","refresh_token":"r"}"#,
+                ErrorCode::InvalidValue,
+                "body.refresh_token",
+            ),
+            (
+                r#"{"grant_type":"refresh_token","client_id":"","refresh_token":"rr"}"#,
+                ErrorCode::InvalidValue,
+                "body.client_id",
+            ),
             (r#"[]"#, ErrorCode::InvalidType, "body"),
         ];
         for (body, code, field) in cases {
@@ -693,50 +803,94 @@ mod tests {
         );
         assert_eq!(err(&both).0, ErrorCode::ConflictingFields);
         let bad_verifier = r#"{"grant_type":"authorization_code","client_id":"a","code":"c","code_verifier":"short"}"#;
-        assert_eq!(err(bad_verifier), (ErrorCode::InvalidValue, "body.code_verifier".into()));
-        let long_id = format!(r#"{{"grant_type":"refresh_token","client_id":"{}","refresh_token":"rr"}}"#, "a".repeat(192));
+        assert_eq!(
+            err(bad_verifier),
+            (ErrorCode::InvalidValue, "body.code_verifier".into())
+        );
+        let long_id = format!(
+            r#"{{"grant_type":"refresh_token","client_id":"{}","refresh_token":"rr"}}"#,
+            "a".repeat(192)
+        );
         assert_eq!(err(&long_id).0, ErrorCode::InvalidValue);
     }
 
     #[test]
     fn unknown_field_names_the_expected_one() {
         let e = obtain(r#"{"grant_type":"refresh_token","clientId":"a"}"#).unwrap_err();
-        assert!(e.message.contains("did you mean \"client_id\""), "{}", e.message);
+        assert!(
+            e.message.contains("did you mean \"client_id\""),
+            "{}",
+            e.message
+        );
     }
 
     #[test]
     fn authorization_forms() {
-        let ok = |a: &str| client_authorization(&Value::String(a.into())).unwrap().0.expose().to_owned();
+        let ok = |a: &str| {
+            client_authorization(&Value::String(a.into()))
+                .unwrap()
+                .0
+                .expose()
+                .to_owned()
+        };
         assert_eq!(ok("Client sq0csp-s"), "Client sq0csp-s");
         assert_eq!(ok("sq0csp-s"), "Client sq0csp-s", "the prefix is added");
         assert_eq!(ok("client sq0csp-s"), "Client sq0csp-s");
         let e = client_authorization(&Value::String("Bearer EAAAtoken".into())).unwrap_err();
         assert_eq!(e.code, ErrorCode::InvalidAuthorization);
-        assert!(e.message.contains("Client APPLICATION_SECRET") && !e.message.contains("EAAAtoken"));
+        assert!(
+            e.message.contains("Client APPLICATION_SECRET") && !e.message.contains("EAAAtoken")
+        );
         let e = client_authorization(&Value::String("Client a\r\nX: y".into())).unwrap_err();
         assert_eq!(e.code, ErrorCode::UnsafeHeaderValue);
         let e = client_authorization(&Value::String("Client ".into())).unwrap_err();
         assert_eq!(e.code, ErrorCode::InvalidAuthorization);
-        let e = client_authorization(&Value::String("sq0csp-secret-with space".into())).unwrap_err();
+        let e =
+            client_authorization(&Value::String("sq0csp-secret-with space".into())).unwrap_err();
         assert!(!e.message.contains("sq0csp"), "{}", e.message);
-        assert_eq!(client_authorization(&Value::Null).unwrap_err().code, ErrorCode::MissingField);
-        assert_eq!(client_authorization(&Value::Bool(true)).unwrap_err().code, ErrorCode::InvalidType);
+        assert_eq!(
+            client_authorization(&Value::Null).unwrap_err().code,
+            ErrorCode::MissingField
+        );
+        assert_eq!(
+            client_authorization(&Value::Bool(true)).unwrap_err().code,
+            ErrorCode::InvalidType
+        );
     }
 
     #[test]
     fn revoke_rules() {
         let (c, k) = cfg();
         let auth = Value::String("sq0csp-s".into());
-        let r = revoke_token(&c, &k, &v(r#"{"client_id":"a","access_token":"EAAAt"}"#), &auth).unwrap();
+        let r = revoke_token(
+            &c,
+            &k,
+            &v(r#"{"client_id":"a","access_token":"EAAAt"}"#),
+            &auth,
+        )
+        .unwrap();
         assert_eq!(r.url, "http://127.0.0.1:1/oauth2/revoke");
         assert_eq!(r.authorization.unwrap().expose(), "Client sq0csp-s");
-        assert_eq!(r.body.unwrap().expose(), r#"{"client_id":"a","access_token":"EAAAt"}"#);
+        assert_eq!(
+            r.body.unwrap().expose(),
+            r#"{"client_id":"a","access_token":"EAAAt"}"#
+        );
         for (body, code) in [
-            (r#"{"client_id":"a","access_token":"EAAAt","merchant_id":"M"}"#, ErrorCode::ConflictingFields),
+            (
+                r#"{"client_id":"a","access_token":"EAAAt","merchant_id":"M"}"#,
+                ErrorCode::ConflictingFields,
+            ),
             (r#"{"client_id":"a"}"#, ErrorCode::MissingField),
-            (r#"{"merchant_id":"M","revoke_only_access_token":true}"#, ErrorCode::ConflictingFields),
+            (
+                r#"{"merchant_id":"M","revoke_only_access_token":true}"#,
+                ErrorCode::ConflictingFields,
+            ),
         ] {
-            assert_eq!(revoke_token(&c, &k, &v(body), &auth).unwrap_err().code, code, "{body}");
+            assert_eq!(
+                revoke_token(&c, &k, &v(body), &auth).unwrap_err().code,
+                code,
+                "{body}"
+            );
         }
     }
 
@@ -752,11 +906,16 @@ mod tests {
             ("é %", "%C3%A9%20%25"),
         ] {
             let r = renew_token(&c, &k, &Value::String(id.into()), &body, &auth).unwrap();
-            assert_eq!(r.url, format!("http://127.0.0.1:1/oauth2/clients/{path}/access-token/renew"));
+            assert_eq!(
+                r.url,
+                format!("http://127.0.0.1:1/oauth2/clients/{path}/access-token/renew")
+            );
         }
         for id in ["", "..", "."] {
             assert_eq!(
-                renew_token(&c, &k, &Value::String(id.into()), &body, &auth).unwrap_err().code,
+                renew_token(&c, &k, &Value::String(id.into()), &body, &auth)
+                    .unwrap_err()
+                    .code,
                 ErrorCode::InvalidValue
             );
         }
@@ -772,7 +931,10 @@ mod tests {
         let r = retrieve_token_status(&c, &k, &Value::String("Bearer EAAAtoken".into())).unwrap();
         assert_eq!(r.authorization.unwrap().expose(), "Bearer EAAAtoken");
         for bad in ["EAAA\r\nX: 1", "E", "EAAA token"] {
-            assert!(retrieve_token_status(&c, &k, &Value::String(bad.into())).is_err(), "{bad}");
+            assert!(
+                retrieve_token_status(&c, &k, &Value::String(bad.into())).is_err(),
+                "{bad}"
+            );
         }
     }
 }

@@ -94,7 +94,11 @@ fn judge(op: Operation, r: &RawResponse<'_>) -> Result<(), Error> {
     if r.body.iter().all(u8::is_ascii_whitespace) {
         return Err(Error::new(
             ErrorCode::EmptyResponse,
-            format!("{} answered HTTP {} with an empty body", op.name(), r.status),
+            format!(
+                "{} answered HTTP {} with an empty body",
+                op.name(),
+                r.status
+            ),
         )
         .with_status(r.status));
     }
@@ -236,7 +240,11 @@ fn error_status(op: Operation, r: &RawResponse<'_>) -> Error {
     };
     match errors {
         Some(errors) => Error {
-            message: format!("{} failed with HTTP {status}: {}", op.name(), summary(&errors)),
+            message: format!(
+                "{} failed with HTTP {status}: {}",
+                op.name(),
+                summary(&errors)
+            ),
             errors,
             body: Some(body),
             ..Error::new(ErrorCode::SquareError, "").with_status(status)
@@ -264,7 +272,8 @@ fn error_status(op: Operation, r: &RawResponse<'_>) -> Error {
 /// `detail` and `field` must be strings. Entries are kept as received (unknown members too).
 fn square_errors(items: &[Value]) -> Option<Vec<Value>> {
     let ok = items.iter().all(|e| {
-        let str_or_absent = |k| matches!(e.get(k), None | Some(Value::String(_)) | Some(Value::Null));
+        let str_or_absent =
+            |k| matches!(e.get(k), None | Some(Value::String(_)) | Some(Value::Null));
         matches!(e, Value::Object(_))
             && e.get("category").and_then(Value::as_str).is_some()
             && e.get("code").and_then(Value::as_str).is_some()
@@ -329,7 +338,12 @@ fn text_body(bytes: &[u8]) -> Body {
 
 fn is_json_type(ct: Option<&str>) -> bool {
     let Some(ct) = ct else { return false };
-    let essence = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let essence = ct
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     essence == "application/json"
         || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
@@ -432,25 +446,47 @@ mod tests {
         let e = resp(401, JSON, r#"{"errors":[{"category":"AUTHENTICATION_ERROR","code":"UNAUTHORIZED","detail":"bad sq0csp-SECRET"}]}"#).unwrap_err();
         assert_eq!(e.code, ErrorCode::SquareError);
         assert_eq!(e.status, Some(401));
-        assert_eq!(e.errors[0].get("code").and_then(Value::as_str), Some("UNAUTHORIZED"));
+        assert_eq!(
+            e.errors[0].get("code").and_then(Value::as_str),
+            Some("UNAUTHORIZED")
+        );
         assert!(e.message.contains("UNAUTHORIZED"));
         assert!(!format!("{e:?}").contains("SECRET"), "scrubbed: {e:?}");
     }
 
     #[test]
     fn legacy_body_is_normalised() {
-        let e = resp(400, JSON, r#"{"message":"bad authorization header","type":"bad_request.invalid_parameter"}"#).unwrap_err();
+        let e = resp(
+            400,
+            JSON,
+            r#"{"message":"bad authorization header","type":"bad_request.invalid_parameter"}"#,
+        )
+        .unwrap_err();
         assert_eq!(e.code, ErrorCode::SquareError);
         let err = &e.errors[0];
-        assert_eq!(err.get("category").and_then(Value::as_str), Some("V1_ERROR"));
-        assert_eq!(err.get("code").and_then(Value::as_str), Some("bad_request.invalid_parameter"));
-        assert_eq!(err.get("detail").and_then(Value::as_str), Some("bad authorization header"));
+        assert_eq!(
+            err.get("category").and_then(Value::as_str),
+            Some("V1_ERROR")
+        );
+        assert_eq!(
+            err.get("code").and_then(Value::as_str),
+            Some("bad_request.invalid_parameter")
+        );
+        assert_eq!(
+            err.get("detail").and_then(Value::as_str),
+            Some("bad authorization header")
+        );
     }
 
     #[test]
     fn every_hostile_shape_has_its_code() {
         let cases: &[(u16, Option<&str>, &str, ErrorCode)] = &[
-            (502, Some("text/html"), "<html>Bad Gateway</html>", ErrorCode::HttpError),
+            (
+                502,
+                Some("text/html"),
+                "<html>Bad Gateway</html>",
+                ErrorCode::HttpError,
+            ),
             (503, None, "", ErrorCode::HttpError),
             (500, JSON, "{\"errors\":\"boom\"}", ErrorCode::HttpError),
             (500, JSON, "{\"errors\":[1,2]}", ErrorCode::HttpError),
@@ -463,13 +499,48 @@ mod tests {
             (200, JSON, "\"str\"", ErrorCode::InvalidResponse),
             (200, JSON, "42", ErrorCode::InvalidResponse),
             (200, JSON, "null", ErrorCode::InvalidResponse),
-            (200, JSON, "{\"access_token\":5}", ErrorCode::InvalidResponse),
-            (200, JSON, "{\"access_token\":\"a\",\"short_lived\":\"no\"}", ErrorCode::InvalidResponse),
-            (200, JSON, "{\"access_token\":\"a\",\"access_token\":\"b\"}", ErrorCode::InvalidResponse),
-            (200, JSON, "{\"token_type\":\"bearer\"}", ErrorCode::InvalidResponse),
-            (200, JSON, "{\"access_token\":\"a\",\"errors\":{}}", ErrorCode::InvalidResponse),
-            (200, JSON, "{\"access_token\":\"a\",\"errors\":[\"x\"]}", ErrorCode::InvalidResponse),
-            (200, JSON, "{\"errors\":[{\"category\":\"API_ERROR\",\"code\":\"INTERNAL_SERVER_ERROR\"}]}", ErrorCode::ErrorsInSuccess),
+            (
+                200,
+                JSON,
+                "{\"access_token\":5}",
+                ErrorCode::InvalidResponse,
+            ),
+            (
+                200,
+                JSON,
+                "{\"access_token\":\"a\",\"short_lived\":\"no\"}",
+                ErrorCode::InvalidResponse,
+            ),
+            (
+                200,
+                JSON,
+                "{\"access_token\":\"a\",\"access_token\":\"b\"}",
+                ErrorCode::InvalidResponse,
+            ),
+            (
+                200,
+                JSON,
+                "{\"token_type\":\"bearer\"}",
+                ErrorCode::InvalidResponse,
+            ),
+            (
+                200,
+                JSON,
+                "{\"access_token\":\"a\",\"errors\":{}}",
+                ErrorCode::InvalidResponse,
+            ),
+            (
+                200,
+                JSON,
+                "{\"access_token\":\"a\",\"errors\":[\"x\"]}",
+                ErrorCode::InvalidResponse,
+            ),
+            (
+                200,
+                JSON,
+                "{\"errors\":[{\"category\":\"API_ERROR\",\"code\":\"INTERNAL_SERVER_ERROR\"}]}",
+                ErrorCode::ErrorsInSuccess,
+            ),
             (200, Some("text/html"), OK, ErrorCode::UnexpectedContentType),
             (200, None, OK, ErrorCode::UnexpectedContentType),
             (301, None, "", ErrorCode::Redirect),
@@ -481,17 +552,30 @@ mod tests {
             assert_eq!(e.status, Some(*status));
         }
         let deep = "[".repeat(1000);
-        assert_eq!(resp(200, JSON, &deep).unwrap_err().code, ErrorCode::InvalidJson);
+        assert_eq!(
+            resp(200, JSON, &deep).unwrap_err().code,
+            ErrorCode::InvalidJson
+        );
         let e = read(
             Operation::ObtainToken,
-            &RawResponse { status: 200, opaque_redirect: false, content_type: JSON, body: &[b'{', 0xff, b'}'] },
+            &RawResponse {
+                status: 200,
+                opaque_redirect: false,
+                content_type: JSON,
+                body: &[b'{', 0xff, b'}'],
+            },
             &[],
         )
         .unwrap_err();
         assert_eq!(e.code, ErrorCode::InvalidJson);
         let e = read(
             Operation::ObtainToken,
-            &RawResponse { status: 0, opaque_redirect: true, content_type: None, body: b"" },
+            &RawResponse {
+                status: 0,
+                opaque_redirect: true,
+                content_type: None,
+                body: b"",
+            },
             &[],
         )
         .unwrap_err();
@@ -501,14 +585,44 @@ mod tests {
     #[test]
     fn per_operation_shapes() {
         let ok = |op, body: &str| {
-            read(op, &RawResponse { status: 200, opaque_redirect: false, content_type: JSON, body: body.as_bytes() }, &[])
+            read(
+                op,
+                &RawResponse {
+                    status: 200,
+                    opaque_redirect: false,
+                    content_type: JSON,
+                    body: body.as_bytes(),
+                },
+                &[],
+            )
         };
         assert!(ok(Operation::RevokeToken, r#"{"success":true}"#).is_ok());
-        assert_eq!(ok(Operation::RevokeToken, r#"{"success":false}"#).unwrap_err().code, ErrorCode::InvalidResponse);
-        assert_eq!(ok(Operation::RevokeToken, r#"{}"#).unwrap_err().code, ErrorCode::InvalidResponse);
-        assert!(ok(Operation::RetrieveTokenStatus, r#"{"scopes":["A"],"expires_at":"","client_id":"c","merchant_id":"MLQW2MYB"}"#).is_ok());
-        assert_eq!(ok(Operation::RetrieveTokenStatus, r#"{"scopes":[1]}"#).unwrap_err().code, ErrorCode::InvalidResponse);
-        assert!(ok(Operation::RenewToken, r#"{"access_token":"EAAA","expires_at":"2025-01-01T00:00:00Z"}"#).is_ok());
+        assert_eq!(
+            ok(Operation::RevokeToken, r#"{"success":false}"#)
+                .unwrap_err()
+                .code,
+            ErrorCode::InvalidResponse
+        );
+        assert_eq!(
+            ok(Operation::RevokeToken, r#"{}"#).unwrap_err().code,
+            ErrorCode::InvalidResponse
+        );
+        assert!(ok(
+            Operation::RetrieveTokenStatus,
+            r#"{"scopes":["A"],"expires_at":"","client_id":"c","merchant_id":"MLQW2MYB"}"#
+        )
+        .is_ok());
+        assert_eq!(
+            ok(Operation::RetrieveTokenStatus, r#"{"scopes":[1]}"#)
+                .unwrap_err()
+                .code,
+            ErrorCode::InvalidResponse
+        );
+        assert!(ok(
+            Operation::RenewToken,
+            r#"{"access_token":"EAAA","expires_at":"2025-01-01T00:00:00Z"}"#
+        )
+        .is_ok());
     }
 
     #[test]
@@ -519,9 +633,18 @@ mod tests {
         assert_eq!(retry_after_ms(Some("-1"), 0.0), None);
         assert_eq!(retry_after_ms(None, 0.0), None);
         let now = 784_111_777_000.0 - 5000.0; // 5 s before Sun, 06 Nov 1994 08:49:37 GMT
-        assert_eq!(retry_after_ms(Some("Sun, 06 Nov 1994 08:49:37 GMT"), now), Some(5000));
-        assert_eq!(retry_after_ms(Some("Sun, 06 Nov 1994 08:49:37 GMT"), now + 10_000.0), Some(0));
-        assert_eq!(retry_after_ms(Some("Sun, 06 Foo 1994 08:49:37 GMT"), now), None);
+        assert_eq!(
+            retry_after_ms(Some("Sun, 06 Nov 1994 08:49:37 GMT"), now),
+            Some(5000)
+        );
+        assert_eq!(
+            retry_after_ms(Some("Sun, 06 Nov 1994 08:49:37 GMT"), now + 10_000.0),
+            Some(0)
+        );
+        assert_eq!(
+            retry_after_ms(Some("Sun, 06 Foo 1994 08:49:37 GMT"), now),
+            None
+        );
         assert_eq!(retry_after_ms(Some("99999999999999999999"), 0.0), None);
     }
 }

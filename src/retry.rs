@@ -60,7 +60,11 @@ pub fn next_delay(
                 .saturating_mul(1u64 << attempt.min(20))
                 .min(MAX_DELAY_MS);
             // Full jitter, but never less than a tenth of the step.
-            let r = if random.is_finite() { random.clamp(0.0, 1.0) } else { 0.5 };
+            let r = if random.is_finite() {
+                random.clamp(0.0, 1.0)
+            } else {
+                0.5
+            };
             Some(((cap as f64) * (0.1 + 0.9 * r)) as u64)
         }
     }
@@ -77,28 +81,46 @@ mod tests {
     fn table() {
         use Outcome::*;
         // 429 always, honouring Retry-After.
-        assert_eq!(next_delay(Status(429, Some(1000)), ONCE, false, 0, 2, 0.5), Some(1000));
+        assert_eq!(
+            next_delay(Status(429, Some(1000)), ONCE, false, 0, 2, 0.5),
+            Some(1000)
+        );
         assert!(next_delay(Status(429, None), ONCE, false, 0, 2, 0.5).is_some());
         // 5xx/408/network/timeout only when replay is safe or opted in.
-        for o in [Status(500, None), Status(503, None), Status(408, None), NetworkError, AttemptTimeout] {
+        for o in [
+            Status(500, None),
+            Status(503, None),
+            Status(408, None),
+            NetworkError,
+            AttemptTimeout,
+        ] {
             assert!(next_delay(o, SAFE, false, 0, 2, 0.5).is_some(), "{o:?}");
             assert_eq!(next_delay(o, ONCE, false, 0, 2, 0.5), None, "{o:?}");
             assert!(next_delay(o, ONCE, true, 0, 2, 0.5).is_some(), "{o:?}");
         }
         // Never other statuses.
         for s in [200, 301, 400, 401, 404, 409, 422] {
-            assert_eq!(next_delay(Status(s, None), SAFE, true, 0, 2, 0.5), None, "{s}");
+            assert_eq!(
+                next_delay(Status(s, None), SAFE, true, 0, 2, 0.5),
+                None,
+                "{s}"
+            );
         }
         // Budget.
         assert_eq!(next_delay(Status(429, None), SAFE, false, 2, 2, 0.5), None);
         assert_eq!(next_delay(Status(429, None), SAFE, false, 0, 0, 0.5), None);
         // A huge Retry-After is not waited for.
-        assert_eq!(next_delay(Status(429, Some(3_600_000)), SAFE, false, 0, 2, 0.5), None);
+        assert_eq!(
+            next_delay(Status(429, Some(3_600_000)), SAFE, false, 0, 2, 0.5),
+            None
+        );
     }
 
     #[test]
     fn backoff_is_capped_exponential_with_jitter() {
-        let d = |attempt, r| next_delay(Outcome::Status(503, None), SAFE, false, attempt, 10, r).unwrap_or(0);
+        let d = |attempt, r| {
+            next_delay(Outcome::Status(503, None), SAFE, false, attempt, 10, r).unwrap_or(0)
+        };
         assert_eq!(d(0, 1.0), 250);
         assert_eq!(d(1, 1.0), 500);
         assert_eq!(d(2, 1.0), 1000);

@@ -98,8 +98,7 @@ impl Guard {
             let listener = Closure::<dyn FnMut()>::new(move || {
                 let _ = reject.call1(&JsValue::UNDEFINED, &signal2.reason());
             });
-            let _ = signal
-                .add_event_listener_with_callback("abort", func(&listener));
+            let _ = signal.add_event_listener_with_callback("abort", func(&listener));
             on_abort = Some(listener);
         });
         // The rejection is observed through a race, or not at all once the attempt is over.
@@ -166,7 +165,7 @@ impl Drop for Guard {
     fn drop(&mut self) {
         clear_timeout(&self.timer);
         if let (Some(sig), Some(cb)) = (&self.caller, &self.on_caller_abort) {
-            let _ = sig.remove_event_listener_with_callback("abort", func(&cb));
+            let _ = sig.remove_event_listener_with_callback("abort", func(cb));
         }
         // Stops a body still streaming; a no-op once the attempt completed.
         self.controller.abort();
@@ -263,8 +262,11 @@ async fn read_body(response: &Response, guard: &Guard, status: u16) -> Result<Ve
         let value = Reflect::get(&chunk, &JsValue::from_str("value")).unwrap_or(JsValue::UNDEFINED);
         let Some(bytes) = value.dyn_ref::<Uint8Array>() else {
             return Err(Failure::Error(
-                Error::new(ErrorCode::NetworkError, "the body stream produced a non-byte chunk")
-                    .with_status(status),
+                Error::new(
+                    ErrorCode::NetworkError,
+                    "the body stream produced a non-byte chunk",
+                )
+                .with_status(status),
                 None,
             ));
         };
@@ -282,7 +284,10 @@ async fn read_body(response: &Response, guard: &Guard, status: u16) -> Result<Ve
 
 fn build_init(req: &HttpRequest, signal: &AbortSignal) -> Result<RequestInit, Failure> {
     let headers = Headers::new().map_err(|e| {
-        Failure::Error(Error::new(ErrorCode::NetworkError, "Headers is not available"), Some(e))
+        Failure::Error(
+            Error::new(ErrorCode::NetworkError, "Headers is not available"),
+            Some(e),
+        )
     })?;
     let set = |k: &str, v: &str| {
         headers.set(k, v).map_err(|_| {
@@ -340,7 +345,7 @@ pub async fn sleep(ms: u64, signal: Option<&AbortSignal>) -> Result<(), JsValue>
     let result = JsFuture::from(p).await.map(|_| ());
     clear_timeout(&timer);
     if let (Some(sig), Some(cb)) = (signal, &on_abort) {
-        let _ = sig.remove_event_listener_with_callback("abort", func(&cb));
+        let _ = sig.remove_event_listener_with_callback("abort", func(cb));
     }
     drop(on_done);
     result
