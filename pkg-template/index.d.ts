@@ -89,6 +89,12 @@ export interface ClientOptions {
    */
   timeoutMs?: number | undefined;
   /**
+   * Time limit of the whole call in milliseconds: every attempt and every back-off wait between
+   * attempts. Default `60000`. An attempt's own limit is cut to what is left of it, and a retry
+   * whose wait would end after it is not started.
+   */
+  totalTimeoutMs?: number | undefined;
+  /**
    * How many times a transient failure may be retried, so at most `maxRetries + 1` requests per
    * call. Default `2`; `0` disables retries. Retried: 429 (honouring `Retry-After`), 408, 5xx,
    * network errors and attempt timeouts, with exponential back-off. Single-use grants
@@ -108,6 +114,8 @@ export interface CallOptions {
   signal?: AbortSignal | undefined;
   /** Overrides {@link ClientOptions.timeoutMs} for this call (milliseconds per attempt). */
   timeoutMs?: number | undefined;
+  /** Overrides {@link ClientOptions.totalTimeoutMs} for this call (milliseconds for all attempts). */
+  totalTimeoutMs?: number | undefined;
   /** Overrides {@link ClientOptions.squareVersion} (`YYYY-MM-DD`) for this call. */
   squareVersion?: string | undefined;
   /** Overrides {@link ClientOptions.maxRetries} for this call. */
@@ -666,7 +674,7 @@ export type SquareInputErrorCode =
 export type SquareTransportErrorCode =
   /** `fetch` rejected (DNS, connection, TLS or CORS failure); `cause` is its error. */
   | "NETWORK_ERROR"
-  /** The last attempt ran out of `timeoutMs`. */
+  /** The last attempt ran out of `timeoutMs`, or the call ran out of `totalTimeoutMs`. */
   | "TIMEOUT"
   /** The caller's `signal` aborted the call; `cause` is the abort reason. */
   | "ABORTED"

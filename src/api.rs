@@ -45,6 +45,7 @@ pub fn normalize_options(options: JsValue) -> Result<JsValue, JsValue> {
     }
     set(&obj, "headers", &headers);
     set(&obj, "timeoutMs", &JsValue::from(cfg.timeout_ms));
+    set(&obj, "totalTimeoutMs", &JsValue::from(cfg.total_timeout_ms));
     set(&obj, "maxRetries", &JsValue::from(cfg.max_retries));
     if let Some(f) = fetch {
         set(&obj, "fetch", &f);
@@ -123,9 +124,16 @@ async fn run(p: Prepared) -> Result<JsValue, JsValue> {
     let req = &p.request;
     let op = req.operation.name();
     let mut attempt: u32 = 0;
+    let deadline = js_sys::Date::now() + f64::from(p.call.total_timeout_ms);
     loop {
-        let result =
-            transport::attempt(req, p.fetch.as_ref(), p.signal.as_ref(), p.call.timeout_ms).await;
+        let remaining = deadline - js_sys::Date::now();
+        // Each attempt gets its own limit, cut short by what is left of the whole call's.
+        let limit = if remaining < 1.0 {
+            1
+        } else {
+            p.call.timeout_ms.min(remaining as u32)
+        };
+        let result = transport::attempt(req, p.fetch.as_ref(), p.signal.as_ref(), limit).await;
         let (error, cause, outcome) = match result {
             Ok(rx) => {
                 let raw = RawResponse {
@@ -153,10 +161,7 @@ async fn run(p: Prepared) -> Result<JsValue, JsValue> {
             Err(Failure::Timeout) => (
                 Error::new(
                     ErrorCode::Timeout,
-                    format!(
-                        "{op} got no complete answer within {} ms",
-                        p.call.timeout_ms
-                    ),
+                    format!("{op} got no complete answer within {limit} ms"),
                 ),
                 None,
                 Outcome::AttemptTimeout,
@@ -175,6 +180,8 @@ async fn run(p: Prepared) -> Result<JsValue, JsValue> {
             p.call.max_retries,
             js_sys::Math::random(),
         );
+        // A wait that would end past the deadline is not started: fail now with what we have.
+        let delay = delay.filter(|ms| js_sys::Date::now() + (*ms as f64) < deadline);
         match delay {
             Some(ms) => {
                 if let Err(reason) = transport::sleep(ms, p.signal.as_ref()).await {

@@ -17,6 +17,8 @@ pub const SANDBOX_URL: &str = "https://connect.squareupsandbox.com";
 pub const DEFAULT_SQUARE_VERSION: &str = "2025-08-20";
 /// Default time limit of one attempt.
 pub const DEFAULT_TIMEOUT_MS: u32 = 30_000;
+/// Default time limit of a whole call: every attempt and every wait between attempts.
+pub const DEFAULT_TOTAL_TIMEOUT_MS: u32 = 60_000;
 /// Default number of retries after the first attempt.
 pub const DEFAULT_MAX_RETRIES: u32 = 2;
 /// Largest accepted `maxRetries`.
@@ -34,19 +36,21 @@ const RESERVED_HEADERS: [&str; 6] = [
     "host",
 ];
 
-const CLIENT_OPTIONS: [&str; 7] = [
+const CLIENT_OPTIONS: [&str; 8] = [
     "environment",
     "baseUrl",
     "squareVersion",
     "fetch",
     "headers",
     "timeoutMs",
+    "totalTimeoutMs",
     "maxRetries",
 ];
 
-const CALL_OPTIONS: [&str; 5] = [
+const CALL_OPTIONS: [&str; 6] = [
     "signal",
     "timeoutMs",
+    "totalTimeoutMs",
     "squareVersion",
     "maxRetries",
     "retryUnsafe",
@@ -63,6 +67,8 @@ pub struct ClientConfig {
     pub headers: Vec<(String, String)>,
     /// Time limit of one attempt.
     pub timeout_ms: u32,
+    /// Time limit of the whole call.
+    pub total_timeout_ms: u32,
     /// Retries after the first attempt.
     pub max_retries: u32,
 }
@@ -74,6 +80,7 @@ impl Default for ClientConfig {
             square_version: DEFAULT_SQUARE_VERSION.to_owned(),
             headers: Vec::new(),
             timeout_ms: DEFAULT_TIMEOUT_MS,
+            total_timeout_ms: DEFAULT_TOTAL_TIMEOUT_MS,
             max_retries: DEFAULT_MAX_RETRIES,
         }
     }
@@ -86,6 +93,8 @@ pub struct CallConfig {
     pub square_version: String,
     /// Time limit of one attempt.
     pub timeout_ms: u32,
+    /// Time limit of the whole call.
+    pub total_timeout_ms: u32,
     /// Retries after the first attempt.
     pub max_retries: u32,
     /// Retry single-use grants after the request may have reached Square.
@@ -123,6 +132,7 @@ pub fn client_config(options: &Value) -> Result<ClientConfig, Error> {
             "squareVersion" => cfg.square_version = square_version(value, &field)?,
             "headers" => cfg.headers = headers(value, &field)?,
             "timeoutMs" => cfg.timeout_ms = timeout(value, &field)?,
+            "totalTimeoutMs" => cfg.total_timeout_ms = timeout(value, &field)?,
             "maxRetries" => cfg.max_retries = retries(value, &field)?,
             "fetch" => {} // checked by the JavaScript layer
             other => return Err(unknown_option(other, "options", &CLIENT_OPTIONS)),
@@ -141,6 +151,7 @@ pub fn call_config(client: &ClientConfig, options: &Value) -> Result<CallConfig,
     let mut cfg = CallConfig {
         square_version: client.square_version.clone(),
         timeout_ms: client.timeout_ms,
+        total_timeout_ms: client.total_timeout_ms,
         max_retries: client.max_retries,
         retry_unsafe: false,
     };
@@ -156,6 +167,7 @@ pub fn call_config(client: &ClientConfig, options: &Value) -> Result<CallConfig,
         match key.as_str() {
             "squareVersion" => cfg.square_version = square_version(value, &field)?,
             "timeoutMs" => cfg.timeout_ms = timeout(value, &field)?,
+            "totalTimeoutMs" => cfg.total_timeout_ms = timeout(value, &field)?,
             "maxRetries" => cfg.max_retries = retries(value, &field)?,
             "retryUnsafe" => match value {
                 Value::Bool(b) => cfg.retry_unsafe = *b,
@@ -394,6 +406,7 @@ mod tests {
         assert_eq!(c.square_version, DEFAULT_SQUARE_VERSION);
         assert_eq!(c.timeout_ms, 30_000);
         assert_eq!(c.max_retries, 2);
+        assert_eq!(c.total_timeout_ms, 60_000);
         let c = client_config(&opts(r#"{"environment":"sandbox"}"#)).unwrap();
         assert_eq!(c.base_url, SANDBOX_URL);
         let c = client_config(&opts(
