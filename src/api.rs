@@ -145,8 +145,8 @@ async fn run(p: Prepared) -> Result<JsValue, JsValue> {
                 match response::read(req.operation, &raw, &req.secrets) {
                     Ok(()) => {
                         // The reader checked that the bytes are UTF-8 JSON of the right shape.
-                        let text = String::from_utf8_lossy(&rx.body);
-                        return js::parse_checked(&text).map_err(reject);
+                        let text = std::str::from_utf8(&rx.body).unwrap_or_default();
+                        return js::parse_checked(text).map_err(reject);
                     }
                     Err(mut e) => {
                         let ra = response::retry_after_ms(

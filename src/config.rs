@@ -6,7 +6,7 @@
 
 use crate::error::{Error, ErrorCode};
 use crate::json::Value;
-use crate::validate::{check_header_value, expect_object, suggest};
+use crate::validate::{check_header_value, expect_object, join, suggest};
 
 /// Square's production base URL.
 pub const PRODUCTION_URL: &str = "https://connect.squareup.com";
@@ -183,7 +183,7 @@ pub fn call_config(client: &ClientConfig, options: &Value) -> Result<CallConfig,
 fn unknown_option(key: &str, parent: &str, known: &[&str]) -> Error {
     let hint = suggest(key, known)
         .map(|s| format!("; did you mean \"{s}\"?"))
-        .unwrap_or_else(|| format!("; known options: {}", known.join(", ")));
+        .unwrap_or_else(|| format!("; known options: {}", join(known, ", ")));
     Error::input(
         ErrorCode::UnknownField,
         format!("{parent}.{key}"),
@@ -324,7 +324,7 @@ pub fn base_url_checked(url: &str, field: &str) -> Result<String, Error> {
         return Err(invalid("must not have a query or a fragment"));
     }
     let (authority, path) = match rest.find('/') {
-        Some(i) => rest.split_at(i),
+        Some(i) => (rest.get(..i).unwrap_or(rest), rest.get(i..).unwrap_or("")),
         None => (rest, ""),
     };
     if authority.contains('@') {

@@ -189,10 +189,29 @@ fn set(obj: &Object, key: &str, value: &JsValue) {
     let _ = Reflect::set(obj, &JsValue::from_str(key), value);
 }
 
-/// A JSON [`Value`] as a JavaScript value, via `JSON.parse` (which keeps `__proto__` as an own
-/// property instead of setting the prototype).
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = Object, js_name = fromEntries)]
+    fn from_entries(entries: &Array) -> JsValue;
+}
+
+/// A JSON [`Value`] as a JavaScript value. Objects are made with `Object.fromEntries`, which
+/// defines own properties, so a `__proto__` key from a server stays a plain property.
 pub fn from_value(v: &Value) -> JsValue {
-    json_parse(&v.to_json()).unwrap_or(JsValue::NULL)
+    match v {
+        Value::Null => JsValue::NULL,
+        Value::Bool(b) => JsValue::from_bool(*b),
+        Value::Number(n) => JsValue::from_f64(*n),
+        Value::String(s) => JsValue::from_str(s),
+        Value::Array(items) => items.iter().map(from_value).collect::<Array>().into(),
+        Value::Object(members) => {
+            let entries = Array::new();
+            for (k, item) in members {
+                entries.push(&Array::of2(&JsValue::from_str(k), &from_value(item)));
+            }
+            from_entries(&entries)
+        }
+    }
 }
 
 /// Parses JSON text that the response reader has already checked.

@@ -8,8 +8,6 @@
 //! escapes including surrogate pairs. Nesting is capped at [`MAX_DEPTH`] so that hostile input
 //! cannot exhaust the stack.
 
-use std::fmt::Write as _;
-
 /// Deepest nesting of arrays and objects the parser accepts.
 pub const MAX_DEPTH: usize = 64;
 
@@ -323,11 +321,8 @@ impl Parser<'_> {
             }
             self.digits();
         }
-        let text = std::str::from_utf8(self.s.get(start..self.i).ok_or(self.err())?)
-            .map_err(|_| ParseError::Syntax(start))?;
-        text.parse::<f64>()
-            .map(Value::Number)
-            .map_err(|_| ParseError::Syntax(start))
+        let text = self.s.get(start..self.i).ok_or(self.err())?;
+        Ok(Value::Number(number_value(text)))
     }
 
     fn digits(&mut self) {
@@ -342,10 +337,7 @@ fn write_value(v: &Value, out: &mut String) {
         Value::Null => out.push_str("null"),
         Value::Bool(true) => out.push_str("true"),
         Value::Bool(false) => out.push_str("false"),
-        Value::Number(n) if n.is_finite() => {
-            let _ = write!(out, "{n}");
-        }
-        Value::Number(_) => out.push_str("null"),
+        Value::Number(n) => write_number(*n, out),
         Value::String(s) => write_string(s, out),
         Value::Array(items) => {
             out.push('[');
@@ -372,6 +364,141 @@ fn write_value(v: &Value, out: &mut String) {
     }
 }
 
+/// Largest integer a double holds exactly.
+const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+
+/// Writes a number. Only safe integers are written as such; anything else becomes `null`. The
+/// crate never sends numbers (no request field is numeric), and leaving out Rust's float
+/// formatting saves about 20 KB of wasm.
+fn write_number(n: f64, out: &mut String) {
+    if n.fract() != 0.0 || n.abs() > MAX_SAFE_INTEGER {
+        out.push_str("null");
+        return;
+    }
+    if n < 0.0 {
+        out.push('-');
+    }
+    let mut v = n.abs() as u64;
+    let mut digits = [0u8; 20];
+    let mut len = 0;
+    loop {
+        if let Some(d) = digits.get_mut(len) {
+            *d = b'0' + (v % 10) as u8;
+        }
+        len += 1;
+        v /= 10;
+        if v == 0 || len == digits.len() {
+            break;
+        }
+    }
+    for d in digits.iter().take(len).rev() {
+        out.push(char::from(*d));
+    }
+}
+
+/// The value of a number lexeme that the parser has already checked. Exact when the significant
+/// digits fit in 15 and the decimal exponent is within ±22 (every double of that kind is exact,
+/// Clinger's fast path) — which covers every number an OAuth answer could hold; otherwise the
+/// nearest value within a few units in the last place. Rust's exact `f64::from_str` costs
+/// about 10 KB of wasm, for numbers this crate only passes through in error bodies.
+fn number_value(text: &[u8]) -> f64 {
+    let mut negative = false;
+    let mut mantissa: u64 = 0;
+    let mut digits = 0u32;
+    let mut exp10: i32 = 0;
+    let mut seen_point = false;
+    let mut i = 0;
+    if text.first() == Some(&b'-') {
+        negative = true;
+        i = 1;
+    }
+    while let Some(&c) = text.get(i) {
+        match c {
+            b'0'..=b'9' => {
+                if mantissa < 100_000_000_000_000_000 {
+                    mantissa = mantissa * 10 + u64::from(c - b'0');
+                    if mantissa != 0 {
+                        digits += 1;
+                    }
+                    if seen_point {
+                        exp10 -= 1;
+                    }
+                } else if !seen_point {
+                    exp10 += 1; // a dropped digit before the point still scales the value
+                }
+            }
+            b'.' => seen_point = true,
+            b'e' | b'E' => break,
+            _ => {}
+        }
+        i += 1;
+    }
+    if matches!(text.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        let mut sign = 1i32;
+        match text.get(i) {
+            Some(b'-') => {
+                sign = -1;
+                i += 1;
+            }
+            Some(b'+') => i += 1,
+            _ => {}
+        }
+        let mut e: i32 = 0;
+        while let Some(&c) = text.get(i) {
+            e = e.saturating_mul(10).saturating_add(i32::from(c - b'0'));
+            i += 1;
+        }
+        exp10 = exp10.saturating_add(sign.saturating_mul(e));
+    }
+    let m = mantissa as f64;
+    let v = if mantissa == 0 {
+        0.0
+    } else if digits <= 15 && (-22..=22).contains(&exp10) {
+        let p = pow10(exp10.unsigned_abs());
+        if exp10 < 0 {
+            m / p
+        } else {
+            m * p
+        }
+    } else if exp10 > 308 + 20 {
+        f64::INFINITY
+    } else if exp10 < -343 - 20 {
+        0.0
+    } else {
+        let mut v = m;
+        let mut e = exp10;
+        while e > 22 {
+            v *= 1e22;
+            e -= 22;
+        }
+        while e < -22 {
+            v /= 1e22;
+            e += 22;
+        }
+        let p = pow10(e.unsigned_abs());
+        if e < 0 {
+            v / p
+        } else {
+            v * p
+        }
+    };
+    if negative {
+        -v
+    } else {
+        v
+    }
+}
+
+/// 10^e for e ≤ 22 (exact).
+fn pow10(e: u32) -> f64 {
+    let mut p = 1.0;
+    for _ in 0..e.min(22) {
+        p *= 10.0;
+    }
+    p
+}
+
 /// Writes `s` as a JSON string literal.
 pub fn write_string(s: &str, out: &mut String) {
     out.push('"');
@@ -383,7 +510,12 @@ pub fn write_string(s: &str, out: &mut String) {
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
             c if (c as u32) < 0x20 || c == '\u{2028}' || c == '\u{2029}' => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
+                let n = c as u32;
+                out.push_str("\\u");
+                for shift in [12, 8, 4, 0] {
+                    let d = ((n >> shift) & 15) as u8;
+                    out.push(char::from(if d < 10 { b'0' + d } else { b'a' + d - 10 }));
+                }
             }
             c => out.push(c),
         }
@@ -467,11 +599,42 @@ mod tests {
 
     #[test]
     fn writes_round_trip() {
-        let src = r#"{"a":"x\"y\\z\n\u0001 é","b":[true,false,null],"c":{"d":1.5}}"#;
+        let src = r#"{"a":"x\"y\\z\n\u0001 é","b":[true,false,null],"c":{"d":15}}"#;
         let v = p(src).unwrap();
         let out = v.to_json();
         assert_eq!(p(&out).unwrap(), v);
         assert_eq!(Value::String("\u{2028}".into()).to_json(), "\"\\u2028\"");
         assert_eq!(Value::Number(f64::NAN).to_json(), "null");
+        assert_eq!(Value::Number(-42.0).to_json(), "-42");
+        assert_eq!(Value::Number(0.5).to_json(), "null");
+    }
+
+    #[test]
+    fn numbers_are_exact_on_the_fast_path() {
+        for (text, v) in [
+            ("0", 0.0),
+            ("-0", -0.0),
+            ("1", 1.0),
+            ("-1.5e3", -1500.0),
+            ("0.1", 0.1),
+            ("123456789012345", 123_456_789_012_345.0),
+            ("1e22", 1e22),
+            ("2.5E-3", 0.0025),
+            ("3.14159", 3.14159),
+            ("1E+2", 100.0),
+        ] {
+            assert_eq!(p(text).unwrap(), Value::Number(v), "{text}");
+        }
+        // Outside the fast path: close, finite or infinite as appropriate, never a panic.
+        let Value::Number(big) = p("1.7976931348623157e308").unwrap() else {
+            panic!()
+        };
+        assert!((big / f64::MAX - 1.0).abs() < 1e-12);
+        assert_eq!(p("1e400").unwrap(), Value::Number(f64::INFINITY));
+        assert_eq!(p("1e-400").unwrap(), Value::Number(0.0));
+        let Value::Number(long) = p("12345678901234567890123").unwrap() else {
+            panic!()
+        };
+        assert!((long / 1.234_567_890_123_456_8e22 - 1.0).abs() < 1e-12);
     }
 }

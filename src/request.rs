@@ -10,7 +10,7 @@ use crate::config::{CallConfig, ClientConfig};
 use crate::error::{Error, ErrorCode};
 use crate::json::Value;
 use crate::secret::Secret;
-use crate::validate::{check_header_value, expect_object, suggest};
+use crate::validate::{check_header_value, expect_object, join, suggest};
 
 /// The four operations of Square's OAuth API.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -162,7 +162,7 @@ fn check_body(body: &Value, fields: &[Field], required: &[&str]) -> Result<Check
         if !names.contains(&key.as_str()) {
             let hint = match suggest(key, &names) {
                 Some(s) => format!("; did you mean \"{s}\"?"),
-                None => format!("; expected one of {}", names.join(", ")),
+                None => format!("; expected one of {}", join(&names, ", ")),
             };
             return Err(Error::input(
                 ErrorCode::UnknownField,
@@ -376,7 +376,17 @@ fn base_headers(call: &CallConfig, client: &ClientConfig, json: bool) -> Vec<(St
 
 fn sorted(mut secrets: Vec<Secret>) -> Vec<Secret> {
     // Longest first, so that a secret containing another is scrubbed whole.
-    secrets.sort_by_key(|s| std::cmp::Reverse(s.expose().len()));
+    // An insertion sort: a handful of items, and no generic sort code in the wasm.
+    for i in 1..secrets.len() {
+        let mut j = i;
+        while j > 0
+            && secrets.get(j - 1).map(|s| s.expose().len())
+                < secrets.get(j).map(|s| s.expose().len())
+        {
+            secrets.swap(j - 1, j);
+            j -= 1;
+        }
+    }
     secrets
 }
 

@@ -308,18 +308,19 @@ fn legacy_error(v: &Value) -> Option<Vec<Value>> {
 }
 
 fn summary(errors: &[Value]) -> String {
-    errors
-        .iter()
-        .take(3)
-        .map(|e| {
-            let code = e.get("code").and_then(Value::as_str).unwrap_or("?");
-            match e.get("detail").and_then(Value::as_str) {
-                Some(d) => format!("{code} ({})", cut(d, 200)),
-                None => code.to_owned(),
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("; ")
+    let mut out = String::new();
+    for (i, e) in errors.iter().take(3).enumerate() {
+        if i > 0 {
+            out.push_str("; ");
+        }
+        out.push_str(e.get("code").and_then(Value::as_str).unwrap_or("?"));
+        if let Some(d) = e.get("detail").and_then(Value::as_str) {
+            out.push_str(" (");
+            out.push_str(&cut(d, 200));
+            out.push(')');
+        }
+    }
+    out
 }
 
 fn cut(s: &str, max: usize) -> String {

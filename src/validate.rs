@@ -3,6 +3,18 @@
 use crate::error::{Error, ErrorCode};
 use crate::json::Value;
 
+/// `items` joined by `sep` (without `[T]::join`, which costs wasm bytes per instance).
+pub fn join(items: &[&str], sep: &str) -> String {
+    let mut out = String::new();
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(sep);
+        }
+        out.push_str(item);
+    }
+    out
+}
+
 /// The members of `v`, or an `INVALID_TYPE` error naming `field`.
 pub fn expect_object<'a>(v: &'a Value, field: &str) -> Result<&'a [(String, Value)], Error> {
     match v {
@@ -33,11 +45,11 @@ pub fn check_header_value(value: &str, field: &str, allow_space: bool) -> Result
     Ok(())
 }
 
-/// Folds a name for fuzzy comparison: lower case, without `_` and `-`.
+/// Folds a name for fuzzy comparison: ASCII lower case, without `_` and `-`.
 fn fold(name: &str) -> String {
     name.chars()
         .filter(|c| *c != '_' && *c != '-')
-        .flat_map(char::to_lowercase)
+        .map(|c| c.to_ascii_lowercase())
         .collect()
 }
 
