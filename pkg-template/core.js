@@ -5,6 +5,7 @@ import * as wasm from "./square_oauth_edge.js";
 import { settle, sync } from "./errors.js";
 
 export { SquareError } from "./errors.js";
+export { authorizeUrl, createPkce, createState, parseCallback, shouldRefresh } from "./flow.js";
 
 /**
  * A client for Square's OAuth API. Options are validated once, here; every method returns a
@@ -18,19 +19,22 @@ export class OAuthClient {
     this.#options = sync(() => wasm.normalizeOptions(options));
   }
 
+  // The wasm side has one entry for the four operations: wasm.call(op, options, a, b, c,
+  // callOptions) with op 0 ObtainToken, 1 RenewToken, 2 RevokeToken, 3 RetrieveTokenStatus.
+
   obtainToken(body, options) {
-    return settle(wasm.obtainToken(this.#options, body, options));
+    return settle(wasm.call(0, this.#options, body, undefined, undefined, options));
   }
 
   renewToken(clientId, body, authorization, options) {
-    return settle(wasm.renewToken(this.#options, clientId, body, authorization, options));
+    return settle(wasm.call(1, this.#options, clientId, body, authorization, options));
   }
 
   revokeToken(body, authorization, options) {
-    return settle(wasm.revokeToken(this.#options, body, authorization, options));
+    return settle(wasm.call(2, this.#options, body, authorization, undefined, options));
   }
 
   retrieveTokenStatus(accessToken, options) {
-    return settle(wasm.retrieveTokenStatus(this.#options, accessToken, options));
+    return settle(wasm.call(3, this.#options, accessToken, undefined, undefined, options));
   }
 }

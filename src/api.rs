@@ -13,7 +13,6 @@ use web_sys::AbortSignal;
 use crate::config::{self, CallConfig, ClientConfig};
 use crate::error::{Error, ErrorCode};
 use crate::js::{self, error_to_js, split_options};
-use crate::json::Value;
 use crate::request::{self, HttpRequest};
 use crate::response::{self, RawResponse};
 use crate::retry::{self, Outcome};
@@ -210,24 +209,75 @@ fn aborted(op: &str, reason: &JsValue) -> JsValue {
     )
 }
 
-fn value(v: &JsValue, path: &str) -> Result<Value, JsValue> {
-    js::to_value(v, path).map_err(reject)
+/// Builds the request of operation `op` from the call's arguments: `(body)` for ObtainToken,
+/// `(clientId, body, authorization)` for RenewToken, `(body, authorization)` for RevokeToken,
+/// `(accessToken)` for RetrieveTokenStatus.
+fn build(
+    op: u32,
+    c: &ClientConfig,
+    k: &CallConfig,
+    a: &JsValue,
+    b: &JsValue,
+    d: &JsValue,
+) -> Result<HttpRequest, Error> {
+    match op {
+        OBTAIN => request::obtain_token(c, k, &js::to_value(a, "body")?),
+        RENEW => request::renew_token(
+            c,
+            k,
+            &js::to_value(a, "clientId")?,
+            &js::to_value(b, "body")?,
+            &js::to_value(d, "authorization")?,
+        ),
+        REVOKE => request::revoke_token(
+            c,
+            k,
+            &js::to_value(a, "body")?,
+            &js::to_value(b, "authorization")?,
+        ),
+        _ => request::retrieve_token_status(c, k, &js::to_value(a, "accessToken")?),
+    }
+}
+
+const OBTAIN: u32 = 0;
+const RENEW: u32 = 1;
+const REVOKE: u32 = 2;
+const STATUS: u32 = 3;
+
+/// Runs operation `op` (0 ObtainToken, 1 RenewToken, 2 RevokeToken, 3 RetrieveTokenStatus) with
+/// up to three positional arguments. One export for all four keeps one copy of the async
+/// machinery in the wasm instead of four.
+#[wasm_bindgen(skip_typescript)]
+pub async fn call(
+    op: u32,
+    client: JsValue,
+    a: JsValue,
+    b: JsValue,
+    d: JsValue,
+    options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let p = prepare(&client, &options, |c, k| build(op, c, k, &a, &b, &d))?;
+    run(p).await
 }
 
 /// ObtainToken: `POST /oauth2/token`.
-#[wasm_bindgen(js_name = obtainToken, skip_typescript)]
 pub async fn obtain_token(
     client: JsValue,
     body: JsValue,
     options: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let body = value(&body, "body")?;
-    let p = prepare(&client, &options, |c, k| request::obtain_token(c, k, &body))?;
-    run(p).await
+    call(
+        OBTAIN,
+        client,
+        body,
+        JsValue::UNDEFINED,
+        JsValue::UNDEFINED,
+        options,
+    )
+    .await
 }
 
 /// RenewToken (deprecated): `POST /oauth2/clients/{client_id}/access-token/renew`.
-#[wasm_bindgen(js_name = renewToken, skip_typescript)]
 pub async fn renew_token(
     client: JsValue,
     client_id: JsValue,
@@ -235,41 +285,40 @@ pub async fn renew_token(
     authorization: JsValue,
     options: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let id = value(&client_id, "clientId")?;
-    let body = value(&body, "body")?;
-    let auth = value(&authorization, "authorization")?;
-    let p = prepare(&client, &options, |c, k| {
-        request::renew_token(c, k, &id, &body, &auth)
-    })?;
-    run(p).await
+    call(RENEW, client, client_id, body, authorization, options).await
 }
 
 /// RevokeToken: `POST /oauth2/revoke`.
-#[wasm_bindgen(js_name = revokeToken, skip_typescript)]
 pub async fn revoke_token(
     client: JsValue,
     body: JsValue,
     authorization: JsValue,
     options: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let body = value(&body, "body")?;
-    let auth = value(&authorization, "authorization")?;
-    let p = prepare(&client, &options, |c, k| {
-        request::revoke_token(c, k, &body, &auth)
-    })?;
-    run(p).await
+    call(
+        REVOKE,
+        client,
+        body,
+        authorization,
+        JsValue::UNDEFINED,
+        options,
+    )
+    .await
 }
 
 /// RetrieveTokenStatus: `POST /oauth2/token/status`.
-#[wasm_bindgen(js_name = retrieveTokenStatus, skip_typescript)]
 pub async fn retrieve_token_status(
     client: JsValue,
     access_token: JsValue,
     options: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let token = value(&access_token, "accessToken")?;
-    let p = prepare(&client, &options, |c, k| {
-        request::retrieve_token_status(c, k, &token)
-    })?;
-    run(p).await
+    call(
+        STATUS,
+        client,
+        access_token,
+        JsValue::UNDEFINED,
+        JsValue::UNDEFINED,
+        options,
+    )
+    .await
 }
