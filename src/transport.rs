@@ -209,12 +209,22 @@ pub async fn attempt(
     let retry_after = header("retry-after");
     let redirect = opaque_redirect || (300..400).contains(&status);
     let declared = header("content-length").and_then(|v| v.trim().parse::<u64>().ok());
+    // The declared length bounds the body only when it is not compressed (a small gzip body can
+    // inflate to any size).
+    let encoded =
+        header("content-encoding").is_some_and(|e| !e.trim().eq_ignore_ascii_case("identity"));
     let body = if redirect {
         cancel_body(&response);
         Vec::new()
     } else if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
         cancel_body(&response);
         return Err(too_large(status));
+    } else if declared.is_some() && !encoded {
+        // Fast path: one read of a body whose size is known and under the cap.
+        let buf = guard
+            .race(response.array_buffer().map_err(|e| guard.classify(e))?)
+            .await?;
+        Uint8Array::new(&buf).to_vec()
     } else {
         read_body(&response, &guard, status).await?
     };
