@@ -9,6 +9,7 @@ use wasm_bindgen::JsCast;
 
 use crate::error::{Body, Error, ErrorCode};
 use crate::json::Value;
+use crate::secret::Secret;
 
 #[wasm_bindgen]
 extern "C" {
@@ -20,6 +21,10 @@ extern "C" {
     fn reflect_get(target: &JsValue, key: &JsValue) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_namespace = JSON, js_name = parse)]
     fn json_parse(text: &str) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = Reflect, js_name = ownKeys)]
+    fn reflect_own_keys(target: &JsValue) -> Result<Array, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = Reflect, js_name = getOwnPropertyDescriptor)]
+    fn reflect_own_descriptor(target: &JsValue, key: &JsValue) -> Result<JsValue, JsValue>;
 }
 
 /// Deepest nesting accepted in caller input (the deepest real input is 2 levels).
@@ -131,7 +136,9 @@ pub fn split_options(v: &JsValue, special: &[&str]) -> Result<(Value, Special), 
     if v.is_undefined() || v.is_null() {
         return Ok((Value::Null, Vec::new()));
     }
-    if !v.is_object() || v.is_function() || is_array(v).unwrap_or(true) {
+    // A revoked Proxy makes `Array.isArray` throw: that is unreadable, not an array.
+    let array = is_array(v).map_err(|_| unreadable("options"))?;
+    if !v.is_object() || v.is_function() || array {
         let got = if v.as_string().is_some() {
             "string"
         } else if v.as_f64().is_some() {
@@ -251,4 +258,99 @@ pub fn error_to_js(e: &Error, cause: Option<&JsValue>) -> JsValue {
 /// Whether `v` is an `AbortSignal`.
 pub fn is_abort_signal(v: &JsValue) -> bool {
     v.is_instance_of::<web_sys::AbortSignal>()
+}
+
+/// Most objects and strings looked at while searching a `cause` for secrets; past it the cause
+/// is treated as holding one.
+const CAUSE_BUDGET: u32 = 512;
+/// Deepest level of a `cause` searched and copied.
+const MAX_CAUSE_DEPTH: usize = 6;
+
+/// The `cause` of a network error, safe to hand to the caller. A runtime's error can carry what
+/// the server sent — Node's HTTP parser error keeps the raw bytes of a malformed answer in
+/// `data`, so a hostile server can echo the request's secrets into it. If any string reachable
+/// from `cause` (own data properties, symbols included, never calling a getter) holds a secret
+/// of the request, `cause` is replaced by a copy keeping only `name`, `message`, `code` and
+/// `cause`, every string scrubbed. Otherwise it is returned as it is, so a caller's own error
+/// keeps its identity.
+pub fn scrub_cause(cause: JsValue, secrets: &[Secret]) -> JsValue {
+    let mut budget = CAUSE_BUDGET;
+    if secrets.is_empty() || !holds_secret(&cause, secrets, 0, &mut budget) {
+        return cause;
+    }
+    copy_scrubbed(&cause, secrets, 0)
+}
+
+fn has_secret(s: &str, secrets: &[Secret]) -> bool {
+    secrets
+        .iter()
+        .any(|x| x.expose().len() >= 2 && s.contains(x.expose()))
+}
+
+fn holds_secret(v: &JsValue, secrets: &[Secret], depth: usize, budget: &mut u32) -> bool {
+    if *budget == 0 {
+        return true;
+    }
+    *budget -= 1;
+    if let Some(s) = v.as_string() {
+        return has_secret(&s, secrets);
+    }
+    if !v.is_object() {
+        return false;
+    }
+    if depth >= MAX_CAUSE_DEPTH {
+        return true;
+    }
+    let Ok(keys) = reflect_own_keys(v) else {
+        return true;
+    };
+    for key in keys.iter() {
+        if key.as_string().is_some_and(|k| has_secret(&k, secrets)) {
+            return true;
+        }
+        let Ok(desc) = reflect_own_descriptor(v, &key) else {
+            return true;
+        };
+        // A data property's value; accessors are not called (and hold nothing until called).
+        let value = reflect_get(&desc, &JsValue::from_str("value")).unwrap_or(JsValue::UNDEFINED);
+        if holds_secret(&value, secrets, depth + 1, budget) {
+            return true;
+        }
+    }
+    false
+}
+
+fn scrubbed(s: &str, secrets: &[Secret]) -> String {
+    Error::new(ErrorCode::NetworkError, s)
+        .scrub(secrets)
+        .message
+}
+
+fn copy_scrubbed(v: &JsValue, secrets: &[Secret], depth: usize) -> JsValue {
+    if let Some(s) = v.as_string() {
+        return JsValue::from_str(&scrubbed(&s, secrets));
+    }
+    if !v.is_object() {
+        return v.clone();
+    }
+    if depth >= MAX_CAUSE_DEPTH {
+        return JsValue::UNDEFINED;
+    }
+    let read = |key: &str| reflect_get(v, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED);
+    let message = read("message").as_string().unwrap_or_default();
+    let copy = js_sys::Error::new(&scrubbed(&message, secrets));
+    if let Some(name) = read("name").as_string() {
+        set(&copy, "name", &JsValue::from_str(&scrubbed(&name, secrets)));
+    }
+    let code = read("code");
+    if let Some(c) = code.as_string() {
+        set(&copy, "code", &JsValue::from_str(&scrubbed(&c, secrets)));
+    } else if code.as_f64().is_some() {
+        set(&copy, "code", &code);
+    }
+    let cause = read("cause");
+    if !cause.is_undefined() {
+        set(&copy, "cause", &copy_scrubbed(&cause, secrets, depth + 1));
+    }
+    copy.into()
 }

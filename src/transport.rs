@@ -172,8 +172,25 @@ impl Drop for Guard {
     }
 }
 
-/// Sends `req` once and reads the answer.
+/// Sends `req` once and reads the answer. The `cause` of a failure is scrubbed of the request's
+/// secrets (see `js::scrub_cause`); an abort reason is handed back as it is.
 pub async fn attempt(
+    req: &HttpRequest,
+    fetch: Option<&Function>,
+    signal: Option<&AbortSignal>,
+    timeout_ms: u32,
+) -> Result<Received, Failure> {
+    attempt_once(req, fetch, signal, timeout_ms)
+        .await
+        .map_err(|f| match f {
+            Failure::Error(e, Some(cause)) => {
+                Failure::Error(e, Some(crate::js::scrub_cause(cause, &req.secrets)))
+            }
+            other => other,
+        })
+}
+
+async fn attempt_once(
     req: &HttpRequest,
     fetch: Option<&Function>,
     signal: Option<&AbortSignal>,
