@@ -1,2 +1,30 @@
-// OAuth flow helpers (authorize URL, PKCE, state, callback, refresh timing).
-export {};
+// OAuth flow helpers: authorize URL, PKCE, state, callback, refresh timing. Thin wrappers over
+// the wasm exports, which validate everything; input errors become SquareError. Web Crypto
+// failures (a runtime without the global `crypto`) are thrown as the runtime's own error.
+import * as wasm from "./square_oauth_edge.js";
+import { settle, sync } from "./errors.js";
+
+/** `{base}/oauth2/authorize?…` for the chosen environment; see index.d.ts. */
+export function authorizeUrl(params, options) {
+  return sync(() => wasm.authorizeUrl(params, options));
+}
+
+/** `{ code_verifier, code_challenge, code_challenge_method: "S256" }` from Web Crypto. */
+export function createPkce() {
+  return settle(wasm.createPkce());
+}
+
+/** A random, URL-safe `state` (256 bits). */
+export function createState() {
+  return sync(() => wasm.createState());
+}
+
+/** `{ code, state }` of the authorization callback, after checking `state`. */
+export function parseCallback(url, expectedState) {
+  return sync(() => wasm.parseCallback(url, expectedState));
+}
+
+/** Whether a token is due for a refresh under Square's 7-day guidance. */
+export function shouldRefresh(token, options) {
+  return sync(() => wasm.shouldRefresh(token, options));
+}

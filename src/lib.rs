@@ -31,6 +31,11 @@ pub mod validate;
 #[cfg(target_arch = "wasm32")]
 #[doc(hidden)]
 pub mod api;
+/// The wasm exports of the OAuth flow helpers (public so that the wasm integration tests can
+/// call them).
+#[cfg(target_arch = "wasm32")]
+#[doc(hidden)]
+pub mod flow_api;
 #[cfg(target_arch = "wasm32")]
 mod js;
 #[cfg(target_arch = "wasm32")]
