@@ -447,8 +447,7 @@ fn redirect_uri(v: &Value) -> Result<&str, Error> {
     if uri.contains('#') {
         return Err(invalid("must not have a fragment"));
     }
-    let (scheme, rest) = uri
-        .split_once("://")
+    let (scheme, rest) = crate::validate::split_once_sub(uri, "://")
         .ok_or_else(|| invalid("must be an absolute URL such as https://example.com/callback"))?;
     let end = rest.find(['/', '?']).unwrap_or(rest.len());
     let authority = rest.get(..end).unwrap_or(rest);

@@ -6,7 +6,7 @@
 
 use crate::error::{Error, ErrorCode};
 use crate::json::Value;
-use crate::validate::{check_header_value, expect_object, join, suggest};
+use crate::validate::{check_header_value, expect_object, find_sub, join, split_once_sub, suggest};
 
 /// Square's production base URL.
 pub const PRODUCTION_URL: &str = "https://connect.squareup.com";
@@ -301,8 +301,7 @@ fn headers(v: &Value, field: &str) -> Result<Vec<(String, String)>, Error> {
 /// user info, query or fragment. Returns it without a trailing slash.
 pub fn base_url_checked(url: &str, field: &str) -> Result<String, Error> {
     let invalid = |why: &str| Error::input(ErrorCode::InvalidValue, field, why.to_owned());
-    let (scheme, rest) = url
-        .split_once("://")
+    let (scheme, rest) = split_once_sub(url, "://")
         .ok_or_else(|| invalid("must be an absolute URL such as https://connect.squareup.com"))?;
     let https = scheme.eq_ignore_ascii_case("https");
     if !https && !scheme.eq_ignore_ascii_case("http") {
@@ -341,7 +340,10 @@ pub fn base_url_checked(url: &str, field: &str) -> Result<String, Error> {
     let path = path.trim_end_matches('/');
     if path.split('/').any(|seg| {
         let seg = seg.to_ascii_lowercase();
-        seg == "." || seg == ".." || seg.contains("%2e") || seg.contains("%2f")
+        seg == "."
+            || seg == ".."
+            || find_sub(&seg, "%2e").is_some()
+            || find_sub(&seg, "%2f").is_some()
     }) {
         return Err(invalid("must not contain dot segments or encoded slashes"));
     }

@@ -8,6 +8,7 @@
 
 use crate::json::Value;
 use crate::secret::Secret;
+use crate::validate::{find_sub, replace_sub};
 
 /// A stable, machine-readable error code. The string forms are part of the public API.
 #[non_exhaustive]
@@ -237,8 +238,8 @@ fn scrub_str(s: &str, secrets: &[Secret]) -> String {
         let needle = secret.expose();
         // Secrets shorter than 2 characters cannot be scrubbed meaningfully and are refused by
         // validation; the guard keeps `replace` from rewriting every character.
-        if needle.len() >= 2 && out.contains(needle) {
-            out = out.replace(needle, "[redacted]");
+        if needle.len() >= 2 && find_sub(&out, needle).is_some() {
+            out = replace_sub(&out, needle, "[redacted]");
         }
     }
     out

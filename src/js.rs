@@ -284,7 +284,7 @@ pub fn scrub_cause(cause: JsValue, secrets: &[Secret]) -> JsValue {
 fn has_secret(s: &str, secrets: &[Secret]) -> bool {
     secrets
         .iter()
-        .any(|x| x.expose().len() >= 2 && s.contains(x.expose()))
+        .any(|x| x.expose().len() >= 2 && crate::validate::find_sub(s, x.expose()).is_some())
 }
 
 fn holds_secret(v: &JsValue, secrets: &[Secret], depth: usize, budget: &mut u32) -> bool {

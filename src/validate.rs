@@ -3,6 +3,36 @@
 use crate::error::{Error, ErrorCode};
 use crate::json::Value;
 
+/// The byte offset of the first occurrence of `needle` in `hay`. A plain scan: the strings here
+/// are short, and `str::find(&str)` pulls in the two-way searcher and its panic formatting
+/// (about 6 KB of wasm).
+pub fn find_sub(hay: &str, needle: &str) -> Option<usize> {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    if n.is_empty() {
+        return Some(0);
+    }
+    (0..=h.len().checked_sub(n.len())?).find(|&i| h.get(i..i + n.len()) == Some(n))
+}
+
+/// `hay` split around the first `sep`, like `str::split_once` with a `&str` pattern.
+pub fn split_once_sub<'a>(hay: &'a str, sep: &str) -> Option<(&'a str, &'a str)> {
+    let i = find_sub(hay, sep)?;
+    Some((hay.get(..i)?, hay.get(i + sep.len()..)?))
+}
+
+/// `hay` with every occurrence of `needle` (non-empty) replaced by `with`.
+pub fn replace_sub(hay: &str, needle: &str, with: &str) -> String {
+    let mut out = String::with_capacity(hay.len());
+    let mut rest = hay;
+    while let Some((before, after)) = split_once_sub(rest, needle).filter(|_| !needle.is_empty()) {
+        out.push_str(before);
+        out.push_str(with);
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
 /// `items` joined by `sep` (without `[T]::join`, which costs wasm bytes per instance).
 pub fn join(items: &[&str], sep: &str) -> String {
     let mut out = String::new();
@@ -105,6 +135,18 @@ mod tests {
         assert_eq!(suggest("grant-type", &known), Some("grant_type"));
         assert_eq!(suggest("grnt_type", &known), Some("grant_type"));
         assert_eq!(suggest("zzzzzzzz", &known), None);
+    }
+
+    #[test]
+    fn substring_helpers() {
+        assert_eq!(find_sub("https://x", "://"), Some(5));
+        assert_eq!(find_sub("ab", "abc"), None);
+        assert_eq!(find_sub("", "a"), None);
+        assert_eq!(find_sub("aaa", ""), Some(0));
+        assert_eq!(split_once_sub("a::b::c", "::"), Some(("a", "b::c")));
+        assert_eq!(replace_sub("xSECRETySECRET", "SECRET", "[r]"), "x[r]y[r]");
+        assert_eq!(replace_sub("é SECRET é", "SECRET", "-"), "é - é");
+        assert_eq!(replace_sub("abc", "", "-"), "abc");
     }
 
     #[test]
