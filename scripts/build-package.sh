@@ -11,7 +11,7 @@ cargo build --quiet --release --target wasm32-unknown-unknown
 rm -rf "$GEN" && mkdir -p "$GEN"
 wasm-bindgen target/wasm32-unknown-unknown/release/square_oauth_edge.wasm \
   --out-dir "$GEN" --target web --no-typescript
-"$TOOLS/wasm-opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+"$TOOLS/wasm-opt" -Oz --converge --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
   "$GEN/square_oauth_edge_bg.wasm" -o "$GEN/square_oauth_edge_bg.opt.wasm"
 
