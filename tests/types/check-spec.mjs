@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Checks the hand-written pkg-template/index.d.ts against Square's OpenAPI spec
-// (../shared/square/square-oauth-openapi.json, beside the repository) and against the package's
+// (tests/contract/spec/square-oauth-openapi.json, the copy in the repository) and against the package's
 // own rules. Fails (exit 1) with one message per problem; prints `N passed, M failed` last.
 //
 // What it checks:
@@ -25,7 +25,7 @@ import { pathToFileURL } from "node:url";
 const DTS_URL = process.env.CHECK_SPEC_DTS
   ? pathToFileURL(process.env.CHECK_SPEC_DTS)
   : new URL("../../pkg-template/index.d.ts", import.meta.url);
-const SPEC_URL = new URL("../../../shared/square/square-oauth-openapi.json", import.meta.url);
+const SPEC_URL = new URL("../contract/spec/square-oauth-openapi.json", import.meta.url);
 
 const source = readFileSync(DTS_URL, "utf8");
 const spec = JSON.parse(readFileSync(SPEC_URL, "utf8"));

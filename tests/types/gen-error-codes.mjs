@@ -12,7 +12,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const DTS = new URL("../../pkg-template/index.d.ts", import.meta.url);
-const SPEC = new URL("../../../shared/square/square-oauth-openapi.json", import.meta.url);
+const SPEC = new URL("../contract/spec/square-oauth-openapi.json", import.meta.url);
 
 /** Markdown to one plain line: drop links' targets, bold markers and line breaks. */
 export function flatten(text) {
