@@ -195,6 +195,7 @@ describe("make demo, in headless Chromium", () => {
     assert.equal(await text("#refresh-token"), refresh);
     mkdirSync(dirname(SCREENSHOT), { recursive: true });
     await page.evaluate(() => window.scrollTo(0, 0));
+    await page.mouse.move(0, 0); // no hover highlight in the picture
     await page.screenshot({ path: SCREENSHOT });
   });
 
@@ -223,6 +224,7 @@ describe("make demo, in headless Chromium", () => {
     assert.match(wire, /^HTTP 401 Unauthorized\n/);
     assert.match(wire, /"code": "UNAUTHORIZED"/, "Square's error code is not mistaken for a token");
     await page.evaluate(() => window.scrollTo(0, 0));
+    await page.mouse.move(0, 0); // no hover highlight in the picture
     await page.screenshot({ path: SCREENSHOT.replace(/\.png$/, "-error.png") });
   });
 
