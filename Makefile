@@ -37,7 +37,7 @@ test-wasm-browser: setup
 
 # Suites contributed by the runtime matrix, contract and package checks; each has a run.sh.
 test-suites: package
-	@for s in tests/package tests/runtimes tests/contract; do \
+	@for s in tests/package tests/runtimes tests/contract tests/reliability tests/demo; do \
 	  if [ -x $$s/run.sh ]; then echo "== $$s"; $$s/run.sh || exit 1; fi; \
 	done
 
