@@ -234,6 +234,7 @@ export async function startScripted({ host = "127.0.0.1" } = {}) {
     reset() {
       queue.length = 0;
       requests.length = 0;
+      for (const recs of socketRecs.values()) recs.length = 0;
     },
     get queued() {
       return queue.length;
