@@ -12,7 +12,8 @@
 //! ```
 //!
 //! `PROPS_SCALE=0.1` runs a tenth of the cases (a quick local check); a failure prints the
-//! minimised input.
+//! minimised input. A debug build (the plain `cargo test`) runs 1% of them as a smoke test; the
+//! full count, and its assertion, is for the release build.
 #![cfg(not(target_arch = "wasm32"))]
 #![allow(
     clippy::unwrap_used,
@@ -47,11 +48,7 @@ fn check<S: Strategy>(
     strategy: S,
     test: impl Fn(S::Value) -> Result<(), TestCaseError>,
 ) -> (String, u64, f64) {
-    let scale: f64 = std::env::var("PROPS_SCALE")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(1.0);
-    let cases = ((f64::from(cases) * scale) as u32).max(1);
+    let cases = ((f64::from(cases) * scale()) as u32).max(1);
     let mut runner = TestRunner::new(Config {
         cases,
         failure_persistence: None,
@@ -72,6 +69,15 @@ fn check<S: Strategy>(
         ran.into_inner(),
         t0.elapsed().as_secs_f64(),
     )
+}
+
+/// The share of the cases to run: `PROPS_SCALE`, else all in a release build and 1% in a debug
+/// build.
+fn scale() -> f64 {
+    std::env::var("PROPS_SCALE")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(if cfg!(debug_assertions) { 0.01 } else { 1.0 })
 }
 
 #[test]
@@ -155,11 +161,7 @@ fn properties() {
         "property cases: {total} in {:.1} s",
         t0.elapsed().as_secs_f64()
     );
-    let scale: f64 = std::env::var("PROPS_SCALE")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(1.0);
-    if scale >= 1.0 {
+    if scale() >= 1.0 {
         assert!(total >= 1_000_000, "only {total} cases");
     }
 }
