@@ -13,6 +13,7 @@ use web_sys::AbortSignal;
 use crate::config::{self, CallConfig, ClientConfig};
 use crate::error::{Error, ErrorCode};
 use crate::js::{self, error_to_js, split_options};
+use crate::json::{self, Value};
 use crate::request::{self, HttpRequest};
 use crate::response::{self, RawResponse};
 use crate::retry::{self, Outcome};
@@ -27,29 +28,62 @@ fn set(obj: &Object, key: &str, value: &JsValue) {
 }
 
 /// Validates client options and returns them normalised, as a plain object the entry files keep
-/// and pass back on every call: `{ baseUrl, squareVersion, headers, timeoutMs, maxRetries, fetch? }`.
+/// and pass back on every call: `{ config, fetch? }`, where `config` is the checked options as a
+/// JSON string (`{baseUrl, squareVersion, headers, timeoutMs, totalTimeoutMs, maxRetries}`). One
+/// string read per call is much cheaper than re-reading an options object member by member.
 #[wasm_bindgen(js_name = normalizeOptions, skip_typescript)]
 pub fn normalize_options(options: JsValue) -> Result<JsValue, JsValue> {
     let (cfg, fetch) = client_from_js(&options).map_err(reject)?;
+    let headers = cfg
+        .headers
+        .iter()
+        .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+        .collect();
+    let config = Value::Object(vec![
+        ("baseUrl".into(), Value::String(cfg.base_url.clone())),
+        (
+            "squareVersion".into(),
+            Value::String(cfg.square_version.clone()),
+        ),
+        ("headers".into(), Value::Object(headers)),
+        ("timeoutMs".into(), Value::Number(f64::from(cfg.timeout_ms))),
+        (
+            "totalTimeoutMs".into(),
+            Value::Number(f64::from(cfg.total_timeout_ms)),
+        ),
+        (
+            "maxRetries".into(),
+            Value::Number(f64::from(cfg.max_retries)),
+        ),
+    ]);
     let obj = Object::new();
-    set(&obj, "baseUrl", &JsValue::from_str(&cfg.base_url));
-    set(
-        &obj,
-        "squareVersion",
-        &JsValue::from_str(&cfg.square_version),
-    );
-    let headers = Object::new();
-    for (k, v) in &cfg.headers {
-        set(&headers, k, &JsValue::from_str(v));
-    }
-    set(&obj, "headers", &headers);
-    set(&obj, "timeoutMs", &JsValue::from(cfg.timeout_ms));
-    set(&obj, "totalTimeoutMs", &JsValue::from(cfg.total_timeout_ms));
-    set(&obj, "maxRetries", &JsValue::from(cfg.max_retries));
+    set(&obj, "config", &JsValue::from_str(&config.to_json()));
     if let Some(f) = fetch {
         set(&obj, "fetch", &f);
     }
     Ok(obj.into())
+}
+
+/// Reads back what [`normalize_options`] returned. The config is checked again (it is cheap and
+/// keeps a tampered object from bypassing validation).
+fn client_from_normalized(client: &JsValue) -> Result<(ClientConfig, Option<Function>), Error> {
+    let bad = || {
+        Error::input(
+            ErrorCode::InvalidType,
+            "options",
+            "is not an options object made by OAuthClient",
+        )
+    };
+    let text = Reflect::get(client, &JsValue::from_str("config"))
+        .ok()
+        .and_then(|v| v.as_string())
+        .ok_or_else(bad)?;
+    let value = json::parse(text.as_bytes()).map_err(|_| bad())?;
+    let cfg = config::client_config(&value)?;
+    let fetch = Reflect::get(client, &JsValue::from_str("fetch"))
+        .ok()
+        .and_then(|f| f.dyn_into::<Function>().ok());
+    Ok((cfg, fetch))
 }
 
 fn client_from_js(options: &JsValue) -> Result<(ClientConfig, Option<Function>), Error> {
@@ -107,7 +141,7 @@ fn prepare(
     options: &JsValue,
     build: impl FnOnce(&ClientConfig, &CallConfig) -> Result<HttpRequest, Error>,
 ) -> Result<Prepared, JsValue> {
-    let (cfg, fetch) = client_from_js(client).map_err(reject)?;
+    let (cfg, fetch) = client_from_normalized(client).map_err(reject)?;
     let (call, signal) = call_from_js(&cfg, options).map_err(reject)?;
     let request = build(&cfg, &call).map_err(reject)?;
     Ok(Prepared {

@@ -232,7 +232,8 @@ impl std::fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
-fn scrub_str(s: &str, secrets: &[Secret]) -> String {
+/// `s` with every secret replaced by `[redacted]`.
+pub fn scrub_str(s: &str, secrets: &[Secret]) -> String {
     let mut out = s.to_owned();
     for secret in secrets {
         let needle = secret.expose();

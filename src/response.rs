@@ -5,7 +5,7 @@
 //! `errors` inside a 2xx → the type of every known field of the operation's response schema.
 //! Unknown fields are passed through untouched.
 
-use crate::error::{Body, Error, ErrorCode, MAX_TEXT_BODY};
+use crate::error::{scrub_str, Body, Error, ErrorCode, MAX_TEXT_BODY};
 use crate::json::{self, ParseError, Value};
 use crate::request::Operation;
 use crate::secret::Secret;
@@ -70,10 +70,12 @@ fn schema(op: Operation) -> &'static [(&'static str, Ty)] {
 /// Checks a response. On success the body is valid UTF-8 JSON of the right shape, and the caller
 /// may hand the bytes to `JSON.parse` as they are. Every error is scrubbed of `secrets`.
 pub fn read(op: Operation, r: &RawResponse<'_>, secrets: &[Secret]) -> Result<(), Error> {
-    judge(op, r).map_err(|e| e.scrub(secrets))
+    // Every piece of server text is scrubbed before it is cut to length (a secret straddling the
+    // cut would otherwise leave its prefix behind), and the whole error once more at the end.
+    judge(op, r, secrets).map_err(|e| e.scrub(secrets))
 }
 
-fn judge(op: Operation, r: &RawResponse<'_>) -> Result<(), Error> {
+fn judge(op: Operation, r: &RawResponse<'_>, secrets: &[Secret]) -> Result<(), Error> {
     if r.opaque_redirect || (300..400).contains(&r.status) {
         let mut e = Error::new(
             ErrorCode::Redirect,
@@ -89,7 +91,7 @@ fn judge(op: Operation, r: &RawResponse<'_>) -> Result<(), Error> {
         return Err(e);
     }
     if !(200..300).contains(&r.status) {
-        return Err(error_status(op, r));
+        return Err(error_status(op, r, secrets));
     }
     if r.body.iter().all(u8::is_ascii_whitespace) {
         return Err(Error::new(
@@ -104,21 +106,21 @@ fn judge(op: Operation, r: &RawResponse<'_>) -> Result<(), Error> {
     }
     if !is_json_type(r.content_type) {
         return Err(Error {
-            body: Some(text_body(r.body)),
+            body: Some(text_body(r.body, secrets)),
             ..Error::new(
                 ErrorCode::UnexpectedContentType,
                 format!(
                     "{} answered HTTP {} with Content-Type {}, not JSON",
                     op.name(),
                     r.status,
-                    describe_type(r.content_type)
+                    describe_type(r.content_type, secrets)
                 ),
             )
             .with_status(r.status)
         });
     }
     let value = json::parse(r.body).map_err(|e| Error {
-        body: Some(text_body(r.body)),
+        body: Some(text_body(r.body, secrets)),
         ..Error::new(
             if e == ParseError::Empty {
                 ErrorCode::EmptyResponse
@@ -153,7 +155,7 @@ fn judge(op: Operation, r: &RawResponse<'_>) -> Result<(), Error> {
                         "{} answered HTTP {} with errors: {}",
                         op.name(),
                         r.status,
-                        summary(&errors)
+                        summary(&errors, secrets)
                     ),
                     errors,
                     body: Some(Body::Json(value.clone())),
@@ -225,7 +227,7 @@ fn article(v: &Value) -> &'static str {
     }
 }
 
-fn error_status(op: Operation, r: &RawResponse<'_>) -> Error {
+fn error_status(op: Operation, r: &RawResponse<'_>, secrets: &[Secret]) -> Error {
     let status = r.status;
     let parsed = json::parse(r.body).ok();
     let errors = parsed.as_ref().and_then(|v| match v.get("errors") {
@@ -236,14 +238,14 @@ fn error_status(op: Operation, r: &RawResponse<'_>) -> Error {
     let body = match parsed {
         Some(v) => Body::Json(v),
         None if r.body.is_empty() => Body::Text(String::new()),
-        None => text_body(r.body),
+        None => text_body(r.body, secrets),
     };
     match errors {
         Some(errors) => Error {
             message: format!(
                 "{} failed with HTTP {status}: {}",
                 op.name(),
-                summary(&errors)
+                summary(&errors, secrets)
             ),
             errors,
             body: Some(body),
@@ -259,7 +261,7 @@ fn error_status(op: Operation, r: &RawResponse<'_>) -> Error {
                     if r.body.is_empty() {
                         "empty".to_owned()
                     } else {
-                        format!("Content-Type {}", describe_type(r.content_type))
+                        format!("Content-Type {}", describe_type(r.content_type, secrets))
                     }
                 ),
             )
@@ -307,16 +309,22 @@ fn legacy_error(v: &Value) -> Option<Vec<Value>> {
     Some(vec![Value::Object(e)])
 }
 
-fn summary(errors: &[Value]) -> String {
+fn summary(errors: &[Value], secrets: &[Secret]) -> String {
     let mut out = String::new();
     for (i, e) in errors.iter().take(3).enumerate() {
         if i > 0 {
             out.push_str("; ");
         }
-        out.push_str(e.get("code").and_then(Value::as_str).unwrap_or("?"));
+        out.push_str(&cut(
+            &scrub_str(
+                e.get("code").and_then(Value::as_str).unwrap_or("?"),
+                secrets,
+            ),
+            100,
+        ));
         if let Some(d) = e.get("detail").and_then(Value::as_str) {
             out.push_str(" (");
-            out.push_str(&cut(d, 200));
+            out.push_str(&cut(&scrub_str(d, secrets), 200));
             out.push(')');
         }
     }
@@ -333,8 +341,11 @@ fn cut(s: &str, max: usize) -> String {
     }
 }
 
-fn text_body(bytes: &[u8]) -> Body {
-    Body::Text(cut(&String::from_utf8_lossy(bytes), MAX_TEXT_BODY))
+fn text_body(bytes: &[u8], secrets: &[Secret]) -> Body {
+    Body::Text(cut(
+        &scrub_str(&String::from_utf8_lossy(bytes), secrets),
+        MAX_TEXT_BODY,
+    ))
 }
 
 fn is_json_type(ct: Option<&str>) -> bool {
@@ -349,11 +360,15 @@ fn is_json_type(ct: Option<&str>) -> bool {
         || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
-fn describe_type(ct: Option<&str>) -> String {
+fn describe_type(ct: Option<&str>, secrets: &[Secret]) -> String {
     match ct {
         None => "(none)".to_owned(),
         Some(t) => {
-            let t: String = t.chars().filter(|c| !c.is_control()).take(80).collect();
+            let t: String = scrub_str(t, secrets)
+                .chars()
+                .filter(|c| !c.is_control())
+                .take(80)
+                .collect();
             format!("\"{t}\"")
         }
     }
@@ -363,8 +378,12 @@ fn describe_type(ct: Option<&str>) -> String {
 /// Returns milliseconds; `None` when absent or unusable.
 pub fn retry_after_ms(value: Option<&str>, now_ms: f64) -> Option<u64> {
     let v = value?.trim();
-    if !v.is_empty() && v.len() <= 10 && v.bytes().all(|c| c.is_ascii_digit()) {
-        return v.parse::<u64>().ok().map(|s| s.saturating_mul(1000));
+    if !v.is_empty() && v.bytes().all(|c| c.is_ascii_digit()) {
+        // delay-seconds is 1*DIGIT (RFC 9110): any length, saturating.
+        let secs = v.bytes().fold(0u64, |n, c| {
+            n.saturating_mul(10).saturating_add(u64::from(c - b'0'))
+        });
+        return Some(secs.saturating_mul(1000));
     }
     let at = http_date_ms(v)?;
     Some(if at > now_ms { (at - now_ms) as u64 } else { 0 })
@@ -453,6 +472,21 @@ mod tests {
         );
         assert!(e.message.contains("UNAUTHORIZED"));
         assert!(!format!("{e:?}").contains("SECRET"), "scrubbed: {e:?}");
+    }
+
+    #[test]
+    fn secrets_are_scrubbed_before_anything_is_cut() {
+        // A secret straddling the 2048-character cut of a kept text body, and the 200-character
+        // cut of an error detail in the message, must leave no prefix behind.
+        let body = format!("{}sq0csp-SECRET", "x".repeat(MAX_TEXT_BODY - 6));
+        let e = resp(502, Some("text/html"), &body).unwrap_err();
+        assert!(!format!("{e:?}").contains("sq0csp"), "{e:?}");
+        let detail = format!("{}sq0csp-SECRET", "y".repeat(195));
+        let json = format!(
+            r#"{{"errors":[{{"category":"API_ERROR","code":"BAD_REQUEST","detail":"{detail}"}}]}}"#
+        );
+        let e = resp(400, JSON, &json).unwrap_err();
+        assert!(!e.message.contains("sq0csp"), "{}", e.message);
     }
 
     #[test]
@@ -646,6 +680,13 @@ mod tests {
             retry_after_ms(Some("Sun, 06 Foo 1994 08:49:37 GMT"), now),
             None
         );
-        assert_eq!(retry_after_ms(Some("99999999999999999999"), 0.0), None);
+        assert_eq!(
+            retry_after_ms(Some("99999999999999999999"), 0.0),
+            Some(u64::MAX)
+        );
+        assert_eq!(
+            retry_after_ms(Some("12345678901"), 0.0),
+            Some(12_345_678_901_000)
+        );
     }
 }

@@ -70,39 +70,49 @@ fn ignore_rejection(p: &Promise) {
 }
 
 /// One attempt's abort wiring: a controller whose signal goes to `fetch`, fired by the timer or
-/// by the caller's signal, and a promise that rejects when it fires. Every closure is owned here
-/// and freed on drop, so that 100,000 calls leave no garbage in wasm memory.
+/// by the caller's signal. Every closure is owned here and freed on drop, so that 100,000 calls
+/// leave no garbage in wasm memory.
+///
+/// The runtime's own `fetch` honours its signal for the request and for the body (Fetch
+/// standard: aborting errors the body stream), so awaiting it directly is enough. An injected
+/// `fetch` may ignore the signal; then every wait is also raced against a promise that rejects
+/// when the signal fires, so that nothing can hang past the time limit.
 struct Guard {
     controller: AbortController,
-    aborted: Promise,
+    aborted: Option<Promise>,
     timer: JsValue,
     timed_out: Rc<Cell<bool>>,
     caller: Option<AbortSignal>,
     on_caller_abort: Option<Closure<dyn FnMut()>>,
     _on_abort: Option<Closure<dyn FnMut()>>,
     _on_timeout: Closure<dyn FnMut()>,
+    /// The attempt read its whole answer: nothing is left to stop on drop.
+    done: Cell<bool>,
 }
 
 impl Guard {
-    fn new(timeout_ms: u32, caller: Option<&AbortSignal>) -> Result<Guard, Failure> {
+    fn new(timeout_ms: u32, caller: Option<&AbortSignal>, race: bool) -> Result<Guard, Failure> {
         let controller = AbortController::new().map_err(|e| {
             Failure::Error(
                 Error::new(ErrorCode::NetworkError, "AbortController is not available"),
                 Some(e),
             )
         })?;
-        let signal = controller.signal();
         let mut on_abort = None;
-        let aborted = Promise::new(&mut |_resolve, reject| {
-            let signal2 = signal.clone();
-            let listener = Closure::<dyn FnMut()>::new(move || {
-                let _ = reject.call1(&JsValue::UNDEFINED, &signal2.reason());
+        let aborted = race.then(|| {
+            let signal = controller.signal();
+            let p = Promise::new(&mut |_resolve, reject| {
+                let signal2 = signal.clone();
+                let listener = Closure::<dyn FnMut()>::new(move || {
+                    let _ = reject.call1(&JsValue::UNDEFINED, &signal2.reason());
+                });
+                let _ = signal.add_event_listener_with_callback("abort", func(&listener));
+                on_abort = Some(listener);
             });
-            let _ = signal.add_event_listener_with_callback("abort", func(&listener));
-            on_abort = Some(listener);
+            // Observed through a race, or not at all once the attempt is over.
+            ignore_rejection(&p);
+            p
         });
-        // The rejection is observed through a race, or not at all once the attempt is over.
-        ignore_rejection(&aborted);
 
         let timed_out = Rc::new(Cell::new(false));
         let flag = timed_out.clone();
@@ -122,6 +132,7 @@ impl Guard {
             on_caller_abort: None,
             _on_abort: on_abort,
             _on_timeout: on_timeout,
+            done: Cell::new(false),
         };
         if let Some(sig) = caller {
             let ctl = guard.controller.clone();
@@ -137,10 +148,11 @@ impl Guard {
 
     /// Awaits `p`, or fails as soon as the attempt is aborted.
     async fn race(&self, p: Promise) -> Result<JsValue, Failure> {
-        let both = js_sys::Array::of2(&p, &self.aborted);
-        JsFuture::from(Promise::race(&both))
-            .await
-            .map_err(|e| self.classify(e))
+        let p = match &self.aborted {
+            Some(aborted) => Promise::race(&js_sys::Array::of2(&p, aborted)),
+            None => p,
+        };
+        JsFuture::from(p).await.map_err(|e| self.classify(e))
     }
 
     /// Names a rejection: our timer, the caller's signal, or a network failure.
@@ -167,8 +179,11 @@ impl Drop for Guard {
         if let (Some(sig), Some(cb)) = (&self.caller, &self.on_caller_abort) {
             let _ = sig.remove_event_listener_with_callback("abort", func(cb));
         }
-        // Stops a body still streaming; a no-op once the attempt completed.
-        self.controller.abort();
+        if !self.done.get() {
+            // Stops a request or a body still streaming (and settles the race promise, which
+            // frees its listener).
+            self.controller.abort();
+        }
     }
 }
 
@@ -199,7 +214,7 @@ async fn attempt_once(
     if let Some(sig) = signal.filter(|s| s.aborted()) {
         return Err(Failure::Aborted(sig.reason()));
     }
-    let guard = Guard::new(timeout_ms, signal)?;
+    let guard = Guard::new(timeout_ms, signal, fetch.is_some())?;
     let init = build_init(req, &guard.controller.signal())?;
     let promise = match fetch {
         Some(f) => f
@@ -245,6 +260,7 @@ async fn attempt_once(
     } else {
         read_body(&response, &guard, status).await?
     };
+    guard.done.set(true);
     Ok(Received {
         status,
         opaque_redirect,
