@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# The benchmark (issue 6): our packed package vs raw fetch, oauth4webapi, square 46 and square 39,
+# all making the same ObtainToken call against one local fake Square; writes BENCHMARKS.md.
+# Called by `make bench` after `make package`. Not part of `make test`.
+#   BENCH_QUICK=1 bench/run.sh   tiny counts, to try the harness (do not commit that BENCHMARKS.md)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+REPO=$PWD
+export BENCH_T0=${BENCH_T0:-$(date +%s)}
+log() { printf '[bench] %s\n' "$*" >&2; }
+
+if [ ! -f pkg/square_oauth_edge_bg.wasm ] || [ ! -f target/bindgen/square_oauth_edge_bg.wasm ]; then
+  log "pkg/ is not built: run 'make bench' (it builds the package first)"
+  exit 1
+fi
+
+# The pinned JS tools (esbuild, deno, workerd, wasm-opt): tools/package-lock.json, idempotent.
+scripts/setup.sh node
+
+# The peers, pinned by bench/package-lock.json; reinstalled only when the lock file changed.
+if [ ! -f bench/node_modules/.package-lock.json ] || ! cmp -s bench/package-lock.json bench/node_modules/.bench-stamp; then
+  log "installing the peers (npm ci in bench/)"
+  (cd bench && npm ci --no-audit --no-fund --loglevel=error)
+  cp bench/package-lock.json bench/node_modules/.bench-stamp
+fi
+
+# twiggy for the byte breakdown: from crates.io (about 1.5 minutes, once); without it the
+# harness falls back to its own name-section parser.
+TWIGGY_VERSION=0.8.0
+if ! twiggy --version >/dev/null 2>&1 && ! "$HOME/.cargo/bin/twiggy" --version >/dev/null 2>&1; then
+  log "installing twiggy $TWIGGY_VERSION (cargo install, at most 4 minutes)"
+  timeout 240 cargo install twiggy --version "$TWIGGY_VERSION" --quiet \
+    || log "twiggy could not be installed; the breakdown uses the name-section parser"
+fi
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/square-oauth-edge-bench.XXXXXX")
+FAKE_PGID=
+cleanup() {
+  if [ -n "$FAKE_PGID" ]; then kill -TERM -- "-$FAKE_PGID" 2>/dev/null || true; fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Our package as a user gets it: npm pack, then install the tarball into a consumer project
+# outside the repo. The peers are linked from bench/node_modules (installed from the lock file).
+log "packing pkg/ and installing it into $WORK/consumer"
+mkdir -p "$WORK/consumer" "$WORK/artifacts"
+TARBALL=$(cd pkg && npm pack --pack-destination "$WORK" --silent | tail -1)
+# The inputs of the byte breakdown, taken right after the tarball (the harness checks that they
+# reproduce the packed .wasm).
+cp target/bindgen/square_oauth_edge_bg.wasm "$WORK/artifacts/square_oauth_edge_bg.bindgen.wasm"
+cp target/wasm32-unknown-unknown/release/square_oauth_edge.wasm "$WORK/artifacts/square_oauth_edge.release.wasm"
+(
+  cd "$WORK/consumer"
+  printf '{ "name": "bench-consumer", "private": true, "type": "module" }\n' > package.json
+  npm install --no-audit --no-fund --loglevel=error "../$TARBALL"
+  # One link per package (scopes are real folders here), so that nothing run in this folder can
+  # reach through a linked scope into bench/node_modules. No npm command runs here after this.
+  for d in "$REPO"/bench/node_modules/* "$REPO"/bench/node_modules/@*/*; do
+    n=${d#"$REPO"/bench/node_modules/}
+    case "$n" in @*/*) mkdir -p "node_modules/${n%%/*}" ;; @*) continue ;; esac
+    [ -e "node_modules/$n" ] || ln -s "$d" "node_modules/$n"
+  done
+)
+
+# The fake Square, pinned to core 1, in its own process group (stopped by that id in cleanup).
+setsid taskset -c 1 node tests/fake-square/cli.mjs --port 0 --max-recorded 16 > "$WORK/fake.out" 2>&1 &
+FAKE_PGID=$!
+for _ in $(seq 100); do grep -q '^FAKE_SQUARE_URL=' "$WORK/fake.out" && break; sleep 0.1; done
+FAKE_URL=$(sed -n 's/^FAKE_SQUARE_URL=//p' "$WORK/fake.out")
+[ -n "$FAKE_URL" ] || { log "the fake did not start: $(cat "$WORK/fake.out")"; exit 1; }
+log "fake Square at $FAKE_URL (core 1); clients on core 0"
+
+status=0
+taskset -c 0 node bench/harness.mjs --work "$WORK" --fake "$FAKE_URL" --out "$REPO/BENCHMARKS.md" || status=$?
+# The raw numbers of the last run, for bench/render.mjs (target/ is not committed).
+if [ -f "$WORK/results.json" ]; then mkdir -p target && cp "$WORK/results.json" target/bench-results.json; fi
+[ "$status" -eq 0 ] || exit "$status"
+log "done in $(( $(date +%s) - BENCH_T0 )) s"
