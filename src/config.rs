@@ -301,6 +301,9 @@ fn headers(v: &Value, field: &str) -> Result<Vec<(String, String)>, Error> {
 /// user info, query or fragment. Returns it without a trailing slash.
 pub fn base_url_checked(url: &str, field: &str) -> Result<String, Error> {
     let invalid = |why: &str| Error::input(ErrorCode::InvalidValue, field, why.to_owned());
+    if url.len() > 2048 {
+        return Err(invalid("must be at most 2048 characters long"));
+    }
     let (scheme, rest) = split_once_sub(url, "://")
         .ok_or_else(|| invalid("must be an absolute URL such as https://connect.squareup.com"))?;
     let https = scheme.eq_ignore_ascii_case("https");
@@ -450,6 +453,10 @@ mod tests {
             ("https://example.com/a/../b", ErrorCode::InvalidValue),
             ("https://example.com\\@evil", ErrorCode::InvalidValue),
             ("https://exämple.com", ErrorCode::InvalidValue),
+            (
+                &format!("https://a.example/{}", "p".repeat(2100)),
+                ErrorCode::InvalidValue,
+            ),
         ] {
             let e = base_url_checked(bad, "f").unwrap_err();
             assert_eq!(e.code, code, "{bad}");

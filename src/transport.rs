@@ -26,6 +26,11 @@ extern "C" {
     fn set_timeout(callback: &Function, ms: f64) -> JsValue;
     #[wasm_bindgen(js_name = clearTimeout)]
     fn clear_timeout(id: &JsValue);
+    /// A promise seen only through its `then` method.
+    type Thenable;
+    /// `promise.then(f)` with a plain JS function.
+    #[wasm_bindgen(method, js_name = then)]
+    fn then_call(this: &Thenable, f: &Function) -> Promise;
 }
 
 /// What an attempt produced before the response reader judges it.
@@ -217,12 +222,19 @@ async fn attempt_once(
     let guard = Guard::new(timeout_ms, signal, fetch.is_some())?;
     let init = build_init(req, &guard.controller.signal())?;
     let promise = match fetch {
-        Some(f) => f
-            .call2(&JsValue::UNDEFINED, &JsValue::from_str(&req.url), &init)
-            .map(|v| Promise::resolve(&v)),
-        None => global_fetch(&req.url, &init),
-    }
-    .map_err(|e| guard.classify(e))?;
+        // An injected fetch is called from a promise reaction: whatever it throws becomes a
+        // rejection, never an exception caught in wasm (wasm-bindgen 0.2.130 leaks a table slot
+        // for each exception caught from an import that returns a value).
+        Some(f) => {
+            let bound: JsValue = f
+                .bind2(&JsValue::UNDEFINED, &JsValue::from_str(&req.url), &init)
+                .into();
+            Promise::resolve(&JsValue::UNDEFINED)
+                .unchecked_ref::<Thenable>()
+                .then_call(bound.unchecked_ref())
+        }
+        None => global_fetch(&req.url, &init).map_err(|e| guard.classify(e))?,
+    };
     let value = guard.race(promise).await?;
     let response: Response = value.dyn_into().map_err(|_| {
         Failure::Error(
