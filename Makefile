@@ -7,7 +7,8 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 WASM_RUNNER := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 
-.PHONY: setup package test demo bench lint test-native test-js test-types test-wasm-node test-wasm-browser test-suites
+
+.PHONY: setup package test demo bench lint test-native test-props test-js test-types test-wasm-node test-wasm-browser test-suites
 
 setup:
 	@scripts/setup.sh
@@ -22,6 +23,10 @@ lint: setup
 
 test-native: setup
 	cargo test --quiet
+
+# Property tests at full scale (1,040,000 generated cases; `cargo test` alone runs 1% of them).
+test-props: setup
+	cargo test --release --test props -- --nocapture
 
 test-js: package
 	node --test tests/fake-square/ tests/js/

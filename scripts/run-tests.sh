@@ -3,7 +3,7 @@
 # counting the suites.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-suites=(setup lint test-native test-js test-types test-wasm-node test-wasm-browser test-suites)
+suites=(setup lint test-native test-props test-js test-types test-wasm-node test-wasm-browser test-suites)
 passed=0
 for s in "${suites[@]}"; do
   echo "==> make $s"
