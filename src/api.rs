@@ -64,6 +64,13 @@ pub fn normalize_options(options: JsValue) -> Result<JsValue, JsValue> {
     Ok(obj.into())
 }
 
+thread_local! {
+    /// The last options seen, as validated: most programs use one client, so most calls skip
+    /// parsing and checking them again.
+    static LAST_CONFIG: std::cell::RefCell<Option<(String, ClientConfig)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
 /// Reads back what [`normalize_options`] returned. The config is checked again (it is cheap and
 /// keeps a tampered object from bypassing validation).
 fn client_from_normalized(client: &JsValue) -> Result<(ClientConfig, Option<Function>), Error> {
@@ -78,8 +85,21 @@ fn client_from_normalized(client: &JsValue) -> Result<(ClientConfig, Option<Func
         .ok()
         .and_then(|v| v.as_string())
         .ok_or_else(bad)?;
-    let value = json::parse(text.as_bytes()).map_err(|_| bad())?;
-    let cfg = config::client_config(&value)?;
+    let cached = LAST_CONFIG.with(|c| {
+        c.borrow()
+            .as_ref()
+            .filter(|(t, _)| *t == text)
+            .map(|(_, cfg)| cfg.clone())
+    });
+    let cfg = match cached {
+        Some(cfg) => cfg,
+        None => {
+            let value = json::parse(text.as_bytes()).map_err(|_| bad())?;
+            let cfg = config::client_config(&value)?;
+            LAST_CONFIG.with(|c| *c.borrow_mut() = Some((text, cfg.clone())));
+            cfg
+        }
+    };
     let fetch = Reflect::get(client, &JsValue::from_str("fetch"))
         .ok()
         .and_then(|f| f.dyn_into::<Function>().ok());

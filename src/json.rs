@@ -502,6 +502,16 @@ fn pow10(e: u32) -> f64 {
 /// Writes `s` as a JSON string literal.
 pub fn write_string(s: &str, out: &mut String) {
     out.push('"');
+    // Fast path: nothing to escape (no quote, backslash, control character or U+2028/2029,
+    // whose UTF-8 starts with 0xE2).
+    if !s
+        .bytes()
+        .any(|b| b < 0x20 || b == b'"' || b == b'\\' || b == 0xE2)
+    {
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
     for c in s.chars() {
         match c {
             '"' => out.push_str("\\\""),

@@ -191,7 +191,8 @@ fn check_body(body: &Value, fields: &[Field], required: &[&str]) -> Result<Check
             }
             Some((_, v)) => v,
         };
-        let field = format!("body.{}", f.name);
+        // Built only for an error: the success path allocates no field names.
+        let field = || format!("body.{}", f.name);
         let checked = match (f.kind, value) {
             (Kind::Str, Value::String(text)) => {
                 let n = text.chars().count();
@@ -203,7 +204,7 @@ fn check_body(body: &Value, fields: &[Field], required: &[&str]) -> Result<Check
                     } else {
                         format!("must be {} to {} characters long (got {n})", f.min, f.max)
                     };
-                    return Err(Error::input(ErrorCode::InvalidValue, field, what));
+                    return Err(Error::input(ErrorCode::InvalidValue, field(), what));
                 }
                 if f.secret {
                     out.secrets.push(Secret::new(text.clone()));
@@ -218,14 +219,14 @@ fn check_body(body: &Value, fields: &[Field], required: &[&str]) -> Result<Check
                         Value::String(_) => {
                             return Err(Error::input(
                                 ErrorCode::InvalidValue,
-                                format!("{field}[{i}]"),
+                                format!("{}[{i}]", field()),
                                 "must be a non-empty string of at most 256 characters",
                             ))
                         }
                         other => {
                             return Err(Error::input(
                                 ErrorCode::InvalidType,
-                                format!("{field}[{i}]"),
+                                format!("{}[{i}]", field()),
                                 format!("expected a string, got {}", other.type_name()),
                             ))
                         }
@@ -241,7 +242,7 @@ fn check_body(body: &Value, fields: &[Field], required: &[&str]) -> Result<Check
                 };
                 return Err(Error::input(
                     ErrorCode::InvalidType,
-                    field,
+                    field(),
                     format!("expected {expected}, got {}", other.type_name()),
                 ));
             }

@@ -6,7 +6,6 @@
 //! signal, or a body that stalls, cannot hang a call past its time limit.
 
 use std::cell::Cell;
-use std::rc::Rc;
 
 use js_sys::{Function, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
@@ -86,11 +85,9 @@ struct Guard {
     controller: AbortController,
     aborted: Option<Promise>,
     timer: JsValue,
-    timed_out: Rc<Cell<bool>>,
     caller: Option<AbortSignal>,
     on_caller_abort: Option<Closure<dyn FnMut()>>,
     _on_abort: Option<Closure<dyn FnMut()>>,
-    _on_timeout: Closure<dyn FnMut()>,
     /// The attempt read its whole answer: nothing is left to stop on drop.
     done: Cell<bool>,
 }
@@ -119,24 +116,22 @@ impl Guard {
             p
         });
 
-        let timed_out = Rc::new(Cell::new(false));
-        let flag = timed_out.clone();
-        let ctl = controller.clone();
-        let on_timeout = Closure::<dyn FnMut()>::new(move || {
-            flag.set(true);
-            ctl.abort();
-        });
-        let timer = set_timeout(func(&on_timeout), f64::from(timeout_ms));
+        // The timer calls `controller.abort()` directly (a bound JS function, no Rust closure):
+        // when our signal is aborted and the caller's is not, the time limit fired.
+        let abort: JsValue = Reflect::get(controller.as_ref(), &JsValue::from_str("abort"))
+            .ok()
+            .and_then(|f| f.dyn_into::<Function>().ok())
+            .map(|f| f.bind0(controller.as_ref()).into())
+            .unwrap_or(JsValue::UNDEFINED);
+        let timer = set_timeout(abort.unchecked_ref(), f64::from(timeout_ms));
 
         let mut guard = Guard {
             controller,
             aborted,
             timer,
-            timed_out,
             caller: caller.cloned(),
             on_caller_abort: None,
             _on_abort: on_abort,
-            _on_timeout: on_timeout,
             done: Cell::new(false),
         };
         if let Some(sig) = caller {
@@ -160,12 +155,13 @@ impl Guard {
         JsFuture::from(p).await.map_err(|e| self.classify(e))
     }
 
-    /// Names a rejection: our timer, the caller's signal, or a network failure.
+    /// Names a rejection: the caller's signal, our timer (the only other thing that aborts our
+    /// controller while the attempt runs), or a network failure.
     fn classify(&self, e: JsValue) -> Failure {
-        if self.timed_out.get() {
-            Failure::Timeout
-        } else if let Some(sig) = self.caller.as_ref().filter(|s| s.aborted()) {
+        if let Some(sig) = self.caller.as_ref().filter(|s| s.aborted()) {
             Failure::Aborted(sig.reason())
+        } else if self.controller.signal().aborted() {
+            Failure::Timeout
         } else {
             Failure::Error(
                 Error::new(
