@@ -19,25 +19,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 
-const APP_ID: &str = "sq0idp-fake-application-id";
-const SECRET: &str = "sq0csp-fake-application-secret";
-/// RFC 7636 Appendix B.
-const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
-const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
-
-fn fake() -> &'static str {
-    option_env!("FAKE_SQUARE_URL").unwrap_or("http://127.0.0.1:18181")
-}
-
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(js_name = fetch)]
-    fn raw_fetch(url: &str, init: &JsValue) -> Promise;
-}
-
-fn json(s: &str) -> JsValue {
-    JSON::parse(s).unwrap()
-}
+mod common;
+use common::*;
 
 fn get(v: &JsValue, path: &str) -> JsValue {
     path.split('.').fold(v.clone(), |acc, k| {

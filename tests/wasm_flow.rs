@@ -17,32 +17,17 @@
 
 use std::collections::HashSet;
 
-use js_sys::{Array, Date, Function, Promise, Reflect, JSON};
+use js_sys::{Array, Date, Function, Promise, Reflect};
 use square_oauth_edge::{api, flow_api};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 
-const APP_ID: &str = "sq0idp-fake-application-id";
-/// RFC 7636 Appendix B.
-const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
-const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
+mod common;
+use common::*;
+
 const B64URL: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-fn fake() -> &'static str {
-    option_env!("FAKE_SQUARE_URL").unwrap_or("http://127.0.0.1:18181")
-}
-
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(js_name = fetch)]
-    fn raw_fetch(url: &str, init: &JsValue) -> Promise;
-}
-
-fn json(s: &str) -> JsValue {
-    JSON::parse(s).unwrap()
-}
 
 fn get(v: &JsValue, key: &str) -> JsValue {
     Reflect::get(v, &JsValue::from_str(key)).unwrap()
