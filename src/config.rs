@@ -329,8 +329,9 @@ pub fn base_url_checked(url: &str, field: &str) -> Result<String, Error> {
         Some(i) => (rest.get(..i).unwrap_or(rest), rest.get(i..).unwrap_or("")),
         None => (rest, ""),
     };
-    if authority.contains('@') {
-        return Err(invalid("must not contain user info"));
+    if rest.contains('@') {
+        // User info in the authority, or an `@` anywhere that a lax parser might read as such.
+        return Err(invalid("must not contain user info or '@'"));
     }
     let host = host_of(authority).ok_or_else(|| invalid("has no valid host"))?;
     if !https && !is_loopback(host) {
@@ -444,6 +445,7 @@ mod tests {
             ("javascript://x", ErrorCode::InsecureUrl),
             ("example.com", ErrorCode::InvalidValue),
             ("https://user:pw@example.com", ErrorCode::InvalidValue),
+            ("https://a/@", ErrorCode::InvalidValue),
             ("https://example.com/?a=1", ErrorCode::InvalidValue),
             ("https://example.com/#x", ErrorCode::InvalidValue),
             ("https://exa mple.com", ErrorCode::InvalidValue),

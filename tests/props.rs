@@ -49,12 +49,28 @@ fn check<S: Strategy>(
     test: impl Fn(S::Value) -> Result<(), TestCaseError>,
 ) -> (String, u64, f64) {
     let cases = ((f64::from(cases) * scale()) as u32).max(1);
-    let mut runner = TestRunner::new(Config {
-        cases,
-        failure_persistence: None,
-        max_shrink_iters: 4096,
-        ..Config::default()
-    });
+    // Deterministic, so that CI is repeatable: the same seed (PROPS_SEED, default 1) explores
+    // the same cases; change it to explore others.
+    let seed: u64 = std::env::var("PROPS_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1);
+    let mut bytes = [0u8; 32];
+    for (i, b) in name.bytes().chain(seed.to_le_bytes()).enumerate() {
+        bytes[i % 32] ^= b.rotate_left((i / 32) as u32);
+    }
+    let mut runner = TestRunner::new_with_rng(
+        Config {
+            cases,
+            failure_persistence: None,
+            max_shrink_iters: 4096,
+            ..Config::default()
+        },
+        proptest::test_runner::TestRng::from_seed(
+            proptest::test_runner::RngAlgorithm::ChaCha,
+            &bytes,
+        ),
+    );
     let ran = std::sync::atomic::AtomicU64::new(0);
     let t0 = Instant::now();
     let result = runner.run(&strategy, |v| {
