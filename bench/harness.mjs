@@ -62,8 +62,9 @@ const PEERS = [
   { id: "oauth4webapi", label: "oauth4webapi" },
   { id: "square46", label: "square 46" },
   { id: "square39", label: "square 39" },
-  // Not an alternative: raw fetch + our transport's abort wiring, to split our overhead (see the peer).
-  { id: "rawAbort", label: "*raw fetch + our abort wiring (diagnostic)*", diagnostic: true },
+  // Not an alternative: raw fetch with a per-attempt time limit as our transport does it, no wasm;
+  // it splits our overhead into the price of the time limit and that of the wasm (see the peer).
+  { id: "rawTimeout", label: "*raw fetch + time limit, no wasm (diagnostic)*", diagnostic: true },
 ];
 // square 39 needs Node APIs on workerd: nodejs_compat, which is the default from 2026-08-04 on.
 // Every peer gets the same compatibility date so that the floor is the same for all.
@@ -336,12 +337,12 @@ console.log(JSON.stringify(out));
 // Where the time goes: phases of a cold Node process, and a CPU profile of warm calls at 32 in
 // flight, for raw fetch and us (diagnostics behind the "why" of a missed budget).
 
-async function coldPhases(refreshToken) {
-  log(`cold phases, Node: ${N.phaseRuns} processes per peer`);
+async function coldPhases(refreshToken, runtime) {
+  log(`cold phases, ${runtime}: ${N.phaseRuns} processes per peer`);
   const probe = join(CONSUMER, "probe-phases.mjs");
   writeFileSync(
     probe,
-    `const [peer, baseUrl, rt] = process.argv.slice(2);
+    `const [peer, baseUrl, rt] = globalThis.Deno ? Deno.args : process.argv.slice(2);
 const t0 = performance.now();
 const { client } = await import(\`./peers/\${peer}.mjs\`);
 const t1 = performance.now();
@@ -353,14 +354,17 @@ const b = await call(rt);
 const t4 = performance.now();
 if (!/^EAAA/.test(a) || !/^EAAA/.test(b)) throw new Error("bad token");
 console.log(JSON.stringify({ importMs: t1 - t0, constructMs: t2 - t1, firstCallMs: t3 - t2, secondCallMs: t4 - t3, sinceStartMs: t4 }));
-process.exit(0);
+globalThis.Deno ? Deno.exit(0) : process.exit(0);
 `,
   );
-  const ids = ["raw", "rawAbort", "ours", "oauth4webapi"];
+  const ids = ["raw", "rawTimeout", "ours", "oauth4webapi"];
   const xs = Object.fromEntries(ids.map((id) => [id, []]));
   for (let r = -1; r < N.phaseRuns; r++) {
     for (const id of rotate(ids, Math.max(r, 0))) {
-      const res = await timeProcess(process.execPath, [probe, id, FAKE, refreshToken], { cwd: CONSUMER });
+      const res =
+        runtime === "deno"
+          ? await timeProcess(BIN.deno, ["run", "-A", "--quiet", probe, id, FAKE, refreshToken], { cwd: CONSUMER, env: denoEnv() })
+          : await timeProcess(process.execPath, [probe, id, FAKE, refreshToken], { cwd: CONSUMER });
       if (res.code !== 0) throw new Error(res.stderr.slice(0, 300));
       if (r >= 0) xs[id].push({ ...JSON.parse(res.stdout), wallMs: res.ms });
     }
@@ -411,7 +415,7 @@ process.exit(0);
   const load = (id) => JSON.parse(readFileSync(join(CONSUMER, `profile-${id}.json`), "utf8"));
   const out = {};
   let floorWasm = new Set();
-  for (const id of ["raw", "rawAbort", "ours"]) {
+  for (const id of ["raw", "rawTimeout", "ours"]) {
     const res = await timeProcess(process.execPath, [probe, id, FAKE, refreshToken, String(N.profileCalls), String(N.warmup)], { cwd: CONSUMER });
     if (res.code !== 0) throw new Error(res.stderr.slice(0, 300));
     const p = load(id);
@@ -621,9 +625,14 @@ async function main() {
   results.warm = await warmNode(refreshToken);
   await memoryProbe(refreshToken);
   try {
-    results.phases = await coldPhases(refreshToken);
+    results.phases = await coldPhases(refreshToken, "node");
   } catch (e) {
-    fail("cold phases", "ours", e);
+    fail("cold phases (Node)", "ours", e);
+  }
+  try {
+    results.phasesDeno = await coldPhases(refreshToken, "deno");
+  } catch (e) {
+    fail("cold phases (Deno)", "ours", e);
   }
   try {
     results.profile = await profileCalls(refreshToken);

@@ -76,14 +76,18 @@ function whyMissed(R, rows) {
         ` Timed phase by phase inside Node processes (below), importing our package costs ${signedMs(ph.ours.importMs - ph.raw.importMs)} over importing the raw-fetch module (loading the entry, glue, core and errors modules, reading the .wasm, compiling and instantiating it synchronously), ` +
         `constructing the client ${signedMs(ph.ours.constructMs - ph.raw.constructMs)}, and the first call ${signedMs(ph.ours.firstCallMs - ph.raw.firstCallMs)} (V8 compiles wasm functions lazily, on first use, and the first call uses most of them); a second call costs ${signedMs(ph.ours.secondCallMs - ph.raw.secondCallMs)}.`;
     }
-    const wiring = ["node", "deno", "workerd"].filter((rt) => R.cold?.[rt]?.rawAbort).map((rt) => `${rt} ${fmtRatio(R.cold[rt].rawAbort.ratio)}`);
+    const pd = R.phasesDeno;
+    if (pd?.ours && pd?.raw) {
+      why += ` In Deno the same phases cost import ${signedMs(pd.ours.importMs - pd.raw.importMs)}, construct ${signedMs(pd.ours.constructMs - pd.raw.constructMs)}, first call ${signedMs(pd.ours.firstCallMs - pd.raw.firstCallMs)}, second call ${signedMs(pd.ours.secondCallMs - pd.raw.secondCallMs)} against raw fetch, on a raw-fetch process of only ${fmtMs(R.cold?.deno?.raw?.medianMs)}, which is why the ratio is largest there.`;
+    }
+    const wiring = ["node", "deno", "workerd"].filter((rt) => R.cold?.[rt]?.rawTimeout).map((rt) => `${rt} ${fmtRatio(R.cold[rt].rawTimeout.ratio)}`);
     if (wiring.length) {
-      why += ` Raw fetch with our transport's abort wiring and no wasm at all (the diagnostic row) starts at ${wiring.join(", ")} of raw fetch: that part of the gap is the JavaScript around fetch, not the wasm.`;
+      why += ` Raw fetch with a per-attempt time limit as our transport sets it (AbortController + timer) and no wasm (the diagnostic row) measures ${wiring.join(", ")}: only that much of the gap is the JavaScript around fetch; the rest is loading and running the wasm.`;
     }
     out.push(
       `- **Cold start: ${list}.** ${why} ` +
         "What would close it: less code on the ObtainToken path (each function the first call touches is compiled then), one JS module instead of entry + glue + core + errors, " +
-        "and no option normalisation work in the constructor beyond what the call needs. Workers compile the module at upload, which is why workerd is the closest.",
+        "and less work in the constructor (it costs more than raw fetch's whole import). In workerd the .wasm is compiled while the Worker loads, inside the measured start-up.",
     );
   }
   const warm = missed.filter((m) => /^(Warm latency|Client CPU|Throughput)/.test(m.measure));
@@ -99,21 +103,21 @@ function whyMissed(R, rows) {
       const tot = Object.values(pr.ours).reduce((a, b) => a + b, 0) - Object.values(pr.raw).reduce((a, b) => a + b, 0);
       prof = ` A CPU profile at ${R.N.inFlight} in flight (below) puts the extra, ${signedUs(tot)} per call under the profiler, in: ${cats.slice(0, 5).map((x) => `${x.c} +${fmtUs(x.d)}`).join(", ")}.`;
     }
-    const ra = R.warm?.rawAbort;
+    const ra = R.warm?.rawTimeout;
     if (ra) {
-      prof += ` Raw fetch with our transport's abort wiring and no wasm (the diagnostic row) measures ${fmtRatio(ra.latencyRatio)} latency, ${fmtRatio(ra.cpuRatio)} CPU and ${fmtRatio(ra.tpRatio)} throughput: the rest of our gap is the wasm and its glue.`;
+      prof += ` Raw fetch with a per-attempt time limit as our transport sets it and no wasm (the diagnostic row) measures ${fmtRatio(ra.latencyRatio)} latency, ${fmtRatio(ra.cpuRatio)} CPU and ${fmtRatio(ra.tpRatio)} throughput: that is the price of the time limit with this runtime's fetch; the rest of our gap is the wasm and its glue.`;
     }
     out.push(
       `- **Warm, Node: ${list}.** Sequentially, raw fetch spends ${fmtUs(R.warm.raw.cpuUs)} of CPU per call and we spend ${fmtUs(R.warm.ours.cpuUs)}; with ${R.N.inFlight} in flight the client core is saturated, so the CPU we add per call sets throughput directly.${prof} ` +
-        "What would close it: no per-attempt `AbortController` + timer + `Promise.race` wiring when the caller passed no signal (Node's `AbortSignal` is costly to create, each `abort()` builds a `DOMException`, and a signal makes undici do more per request; one `AbortSignal.timeout()` per call, or none, would do), " +
-        "no `controller.abort()` after an attempt that completed, fewer JS↔wasm crossings per call (header reads, body copy, result conversion), and less wasm work per call.",
+        "What would close it: fewer JS↔wasm crossings per call (each header read, the body copy into wasm memory, building the result object), less wasm work per call on the success path, fewer wasm-bindgen closures and promises per call (GC), " +
+        "and a cheaper time limit where the runtime allows it (Node's `AbortSignal` is costly to create and makes undici do more per request: compare the diagnostic row).",
     );
   }
   const wd = missed.find((m) => m.measure.startsWith("Warm per-call time inside workerd"));
   if (wd) {
     out.push(
       `- **Warm inside workerd: ${wd.shown}, ${wd.miss}.** The same per-call work as in Node (above) on a cheaper floor: raw fetch inside workerd costs ${fmtUs(R.workerdWarm.raw.perCallUs)} per call, so the fixed overhead per call weighs more` +
-        (R.workerdWarm.rawAbort ? `; raw fetch with our abort wiring and no wasm measures ${fmtRatio(R.workerdWarm.rawAbort.ratio)} there` : "") +
+        (R.workerdWarm.rawTimeout ? `; raw fetch with the same time limit and no wasm measures ${fmtRatio(R.workerdWarm.rawTimeout.ratio)} there` : "") +
         "; the same fixes apply.",
     );
   }
@@ -266,19 +270,20 @@ export function writeReport(file, R) {
   }
 
   // ---- diagnostics
-  if (R.phases || R.profile) {
+  if (R.phases || R.phasesDeno || R.profile) {
     s.push("## Where the time goes (diagnostics)");
     s.push("");
   }
-  if (R.phases) {
+  for (const [key, name] of [["phases", "Node"], ["phasesDeno", "Deno"]]) {
+    if (!R[key]) continue;
     s.push(
-      `Phases of a cold Node process, timed inside it (${R.N.phaseRuns} processes per peer, rotated, medians): \`import\` of the peer, constructing the client, the first call, a second call; and the whole process, spawn to exit.`,
+      `Phases of a cold ${name} process, timed inside it (${R.N.phaseRuns} processes per peer, rotated, medians): \`import\` of the peer, constructing the client, the first call, a second call; and the whole process, spawn to exit.`,
     );
     s.push("");
     s.push(
       table(
         ["peer", "import", "construct", "first call", "second call", "whole process"],
-        Object.entries(R.phases).map(([id, x]) => [label[id], fmtMs(x.importMs), fmtMs(x.constructMs), fmtMs(x.firstCallMs), fmtMs(x.secondCallMs), fmtMs(x.wallMs)]),
+        Object.entries(R[key]).map(([id, x]) => [label[id], fmtMs(x.importMs), fmtMs(x.constructMs), fmtMs(x.firstCallMs), fmtMs(x.secondCallMs), fmtMs(x.wallMs)]),
       ),
     );
     s.push("");
@@ -291,11 +296,11 @@ export function writeReport(file, R) {
         "undici's own wasm (its HTTP parser) is counted as undici.",
     );
     s.push("");
-    const ra = R.profile.rawAbort;
+    const ra = R.profile.rawTimeout;
     const diff = (c) => signedUs((R.profile.ours[c] ?? 0) - (R.profile.raw[c] ?? 0));
     s.push(
       table(
-        ["where", "raw fetch µs/call", ...(ra ? ["raw + abort wiring µs/call"] : []), "square-oauth-edge µs/call", "ours − raw"],
+        ["where", "raw fetch µs/call", ...(ra ? ["raw + time limit µs/call"] : []), "square-oauth-edge µs/call", "ours − raw"],
         [
           ...cats.map((c) => [c, fmtUs(R.profile.raw[c] ?? 0), ...(ra ? [fmtUs(ra[c] ?? 0)] : []), fmtUs(R.profile.ours[c] ?? 0), diff(c)]),
           ["**total (busy)**", `**${fmtUs(sum(R.profile.raw))}**`, ...(ra ? [`**${fmtUs(sum(ra))}**`] : []), `**${fmtUs(sum(R.profile.ours))}**`, `**${signedUs(sum(R.profile.ours) - sum(R.profile.raw))}**`],
@@ -337,7 +342,7 @@ export function writeReport(file, R) {
   s.push(`- Machine: ${m.nproc} CPUs (\`nproc --all\`), ${m.cpu}, ${m.memGiB} GiB memory, ${m.os}, Linux ${m.kernel}. Load average (1/5/15 min) at the start ${m.loadStart}, at the end ${m.loadEnd ?? "?"}: other work on the machine adds noise that the interleaved, paired ratios only partly cancel.`);
   s.push(`- Runtimes: Node ${v.node}; ${v.deno}; workerd ${v.workerd.replace(/^workerd\s*/, "")} (compatibility date ${v.workerdCompatDate}); esbuild ${v.esbuild}; ${v.wasmOpt}; ${v.rustc}.`);
   s.push(`- Peers: square-oauth-edge ${v.ours} (commit \`${v.commit}\`${v.dirty ? ", uncommitted source changes" : ""}), oauth4webapi ${v.oauth4webapi}, square ${v.square46}, square ${v.square39} (npm alias \`square39\`); exact versions in bench/package-lock.json.`);
-  s.push(`- Whole \`make bench\` (package build included): ${R.totalSeconds ? `${Math.round(R.totalSeconds)} s` : "?"}; measuring alone: ${Math.round(R.harnessSeconds)} s.`);
+  s.push(`- Run time: bench/run.sh ${R.totalSeconds ? `${Math.round(R.totalSeconds)} s` : "?"} (installs, packing, measuring; \`make bench\` builds the package before it), of which measuring ${Math.round(R.harnessSeconds)} s.`);
   s.push("");
   s.push("## How it is measured, and what to keep in mind");
   s.push("");
@@ -347,7 +352,7 @@ export function writeReport(file, R) {
       "- The same request for everyone: JSON body `{client_id, client_secret, grant_type, refresh_token}` to `/oauth2/token`. Raw fetch sends `Content-Type`, `Accept` and `Square-Version` like us. " +
         "**oauth4webapi** speaks standard OAuth (a form-encoded body), which Square rejects (401 `service.not_authorized`), so its peer passes a `customFetch` that re-encodes the body as JSON — what a user of it against Square must write; its cost counts. " +
         "**square 46** sends its own `Square-Version` (its type allows only `2026-09-16`) and extra `X-Fern-*` headers. **square 39** uses axios over `node:http`, not fetch.",
-      "- *raw fetch + our abort wiring* is a diagnostic, not an alternative: raw fetch plus the JavaScript our transport runs around each attempt (AbortController, a rejecting abort promise, a 30 s timer, `Promise.race` on response and body, `redirect: \"manual\"`, `arrayBuffer()` + `JSON.parse`, then `clearTimeout` and `abort()`), with no wasm. It splits our overhead into that wiring and the wasm + glue.",
+      "- *raw fetch + time limit, no wasm* is a diagnostic, not an alternative: raw fetch called the way our transport calls the runtime's fetch (an AbortController whose signal goes to fetch, a 30 s timer, `redirect: \"manual\"`, `arrayBuffer()` + `JSON.parse`, `clearTimeout`), with no wasm. It splits our overhead into the price of a per-attempt time limit and that of the wasm + glue. If src/transport.rs changes how it calls fetch, bench/peers/rawTimeout.mjs must follow.",
       "- Cold-start scripts end with an explicit `process.exit(0)` / `Deno.exit(0)` after printing the token, so no peer pays for idle keep-alive sockets. Deno runs with `-A` for every peer (the same flags for all), with its cache warmed by the untimed first round.",
       `- workerd: every peer's Worker uses compatibility date ${v.workerdCompatDate} (so \`nodejs_compat\` is on for all, which square 39 needs), and an outbound network that allows loopback. Its bundle for square 39 is built for platform node with a \`createRequire\` shim; the others for the browser platform with the workerd conditions.`,
       "- Warm numbers share one Node process and its connection pool; p99 on this VM measures the VM, so only medians and paired ratios are reported.",
