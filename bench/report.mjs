@@ -174,7 +174,7 @@ export function writeReport(file, R) {
     const rawTot = R.size.bundles.raw?.edge?.ok ? R.size.bundles.raw.edge.gzip : NaN;
     brow.push([label[p.id], e, w ? fmtBytes(w) : "–", `**${tot}**`, b.edge?.ok ? fmtRatio((b.edge.gzip + w) / rawTot) : "–", n]);
   }
-  s.push(table(["peer", "edge bundle bytes / gzip", "+ .wasm gzip", "edge total gzip", "× raw", "node bundle bytes / gzip (+ .wasm for us)"], brow));
+  s.push(table(["peer", "edge bundle bytes / gzip", "+ .wasm gzip", "edge total gzip", "× raw", "node bundle bytes / gzip (our .wasm ships beside it, not included)"], brow));
   s.push("");
 
   // ---- breakdown
