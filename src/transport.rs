@@ -244,15 +244,21 @@ async fn attempt_once(
     let headers = response.headers();
     let header = |name: &str| headers.get(name).ok().flatten();
     let status = response.status();
-    let opaque_redirect = response.type_() == web_sys::ResponseType::Opaqueredirect;
+    // Only a browser's opaque redirect has status 0; every header read is a JS round trip, so
+    // each is read only where it matters.
+    let opaque_redirect = status == 0 && response.type_() == web_sys::ResponseType::Opaqueredirect;
     let content_type = header("content-type");
-    let retry_after = header("retry-after");
+    let retry_after = if (200..300).contains(&status) {
+        None
+    } else {
+        header("retry-after")
+    };
     let redirect = opaque_redirect || (300..400).contains(&status);
     let declared = header("content-length").and_then(|v| v.trim().parse::<u64>().ok());
     // The declared length bounds the body only when it is not compressed (a small gzip body can
     // inflate to any size).
-    let encoded =
-        header("content-encoding").is_some_and(|e| !e.trim().eq_ignore_ascii_case("identity"));
+    let encoded = declared.is_some()
+        && header("content-encoding").is_some_and(|e| !e.trim().eq_ignore_ascii_case("identity"));
     let body = if redirect {
         cancel_body(&response);
         Vec::new()
