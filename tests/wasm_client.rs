@@ -63,6 +63,20 @@ async fn control(method: &str, path: &str, body: &str) -> JsValue {
     text
 }
 
+/// A token from a fresh code-flow exchange.
+async fn code_flow_token() -> JsValue {
+    let c = code("").await;
+    let body = format!(
+        r#"{{"client_id":"{APP_ID}","client_secret":"{SECRET}","code":"{c}","grant_type":"authorization_code"}}"#
+    );
+    ok(api::obtain_token(
+        client(""),
+        json(&body),
+        JsValue::UNDEFINED,
+    ))
+    .await
+}
+
 async fn reset() {
     control("POST", "/__fake/reset", "{}").await;
 }
@@ -350,16 +364,7 @@ async fn renew_adds_the_client_prefix_and_applies_the_client_version() {
 #[wasm_bindgen_test]
 async fn revoke_really_revokes_and_status_fails_after() {
     reset().await;
-    let c = code("").await;
-    let body = format!(
-        r#"{{"client_id":"{APP_ID}","client_secret":"{SECRET}","code":"{c}","grant_type":"authorization_code"}}"#
-    );
-    let tok = ok(api::obtain_token(
-        client(""),
-        json(&body),
-        JsValue::UNDEFINED,
-    ))
-    .await;
+    let tok = code_flow_token().await;
     let access = s(&tok, "access_token");
 
     let status = ok(api::retrieve_token_status(
@@ -412,16 +417,7 @@ async fn revoke_really_revokes_and_status_fails_after() {
     );
 
     // By merchant id.
-    let c = code("").await;
-    let body = format!(
-        r#"{{"client_id":"{APP_ID}","client_secret":"{SECRET}","code":"{c}","grant_type":"authorization_code"}}"#
-    );
-    let tok = ok(api::obtain_token(
-        client(""),
-        json(&body),
-        JsValue::UNDEFINED,
-    ))
-    .await;
+    let tok = code_flow_token().await;
     let revoke = format!(r#"{{"client_id":"{APP_ID}","merchant_id":"MLFAKEMERCHANT01"}}"#);
     ok(api::revoke_token(
         client(""),
