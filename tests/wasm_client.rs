@@ -63,6 +63,15 @@ async fn control(method: &str, path: &str, body: &str) -> JsValue {
     text
 }
 
+/// `e` is Square's 401 UNAUTHORIZED, and its JSON holds nothing of `secret`.
+fn assert_unauthorized(e: &JsValue, secret: &str) {
+    assert_eq!(s(e, "code"), "SQUARE_ERROR");
+    assert_eq!(get(e, "statusCode").as_f64(), Some(401.0));
+    assert_eq!(s(&get(&get(e, "errors"), "0"), "code"), "UNAUTHORIZED");
+    let dump = JSON::stringify(e).unwrap().as_string().unwrap();
+    assert!(!dump.contains(secret), "a secret in the error: {dump}");
+}
+
 /// A token from a fresh code-flow exchange.
 async fn code_flow_token() -> JsValue {
     let c = code("").await;
@@ -205,17 +214,7 @@ async fn obtain_token_code_flow_and_refresh() {
         JsValue::UNDEFINED,
     ))
     .await;
-    assert_eq!(s(&e, "code"), "SQUARE_ERROR");
-    assert_eq!(get(&e, "statusCode").as_f64(), Some(401.0));
-    assert_eq!(s(&get(&get(&e, "errors"), "0"), "code"), "UNAUTHORIZED");
-    assert!(
-        !JSON::stringify(&e)
-            .unwrap()
-            .as_string()
-            .unwrap()
-            .contains(SECRET),
-        "no secret in the error"
-    );
+    assert_unauthorized(&e, SECRET);
 }
 
 #[wasm_bindgen_test]
@@ -404,17 +403,7 @@ async fn revoke_really_revokes_and_status_fails_after() {
         JsValue::UNDEFINED,
     ))
     .await;
-    assert_eq!(s(&e, "code"), "SQUARE_ERROR");
-    assert_eq!(get(&e, "statusCode").as_f64(), Some(401.0));
-    assert_eq!(s(&get(&get(&e, "errors"), "0"), "code"), "UNAUTHORIZED");
-    assert!(
-        !JSON::stringify(&e)
-            .unwrap()
-            .as_string()
-            .unwrap()
-            .contains(&access),
-        "no token in the error"
-    );
+    assert_unauthorized(&e, &access);
 
     // By merchant id.
     let tok = code_flow_token().await;
