@@ -2,10 +2,21 @@
 // exports. Each entry file (node.js, workerd.js, deno.js, browser.js) initialises the wasm module
 // its own way and re-exports everything from here.
 import * as wasm from "./square_oauth_edge.js";
-import { settle, sync } from "./errors.js";
+import { lift, sync } from "./errors.js";
+import { run } from "./transport.js";
 
 export { SquareError } from "./errors.js";
 export { authorizeUrl, createPkce, createState, parseCallback, shouldRefresh } from "./flow.js";
+
+// What transport.js calls: the wasm's synchronous exports, and the error class's lift.
+const w = {
+  prepare: wasm.prepare,
+  judge: wasm.judge,
+  reject: wasm.reject,
+  failure: wasm.failure,
+  nextDelay: wasm.nextDelay,
+  lift,
+};
 
 /**
  * A client for Square's OAuth API. Options are validated once, here; every method returns a
@@ -19,22 +30,22 @@ export class OAuthClient {
     this.#options = sync(() => wasm.normalizeOptions(options));
   }
 
-  // The wasm side has one entry for the four operations: wasm.call(op, options, a, b, c,
-  // callOptions) with op 0 ObtainToken, 1 RenewToken, 2 RevokeToken, 3 RetrieveTokenStatus.
+  // One entry for the four operations: run(w, op, options, a, b, c, callOptions) with op
+  // 0 ObtainToken, 1 RenewToken, 2 RevokeToken, 3 RetrieveTokenStatus (see transport.js).
 
   obtainToken(body, options) {
-    return settle(wasm.call(0, this.#options, body, undefined, undefined, options));
+    return run(w, 0, this.#options, body, undefined, undefined, options);
   }
 
   renewToken(clientId, body, authorization, options) {
-    return settle(wasm.call(1, this.#options, clientId, body, authorization, options));
+    return run(w, 1, this.#options, clientId, body, authorization, options);
   }
 
   revokeToken(body, authorization, options) {
-    return settle(wasm.call(2, this.#options, body, authorization, undefined, options));
+    return run(w, 2, this.#options, body, authorization, undefined, options);
   }
 
   retrieveTokenStatus(accessToken, options) {
-    return settle(wasm.call(3, this.#options, accessToken, undefined, undefined, options));
+    return run(w, 3, this.#options, accessToken, undefined, undefined, options);
   }
 }

@@ -36,12 +36,3 @@ export function sync(fn) {
     throw lift(e);
   }
 }
-
-/** Awaits a wasm promise, rejecting with SquareError. */
-export async function settle(promise) {
-  try {
-    return await promise;
-  } catch (e) {
-    throw lift(e);
-  }
-}

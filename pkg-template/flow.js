@@ -2,7 +2,7 @@
 // the wasm exports, which validate everything; input errors become SquareError. Web Crypto
 // failures (a runtime without the global `crypto`) are thrown as the runtime's own error.
 import * as wasm from "./square_oauth_edge.js";
-import { settle, sync } from "./errors.js";
+import { sync } from "./errors.js";
 
 /** `{base}/oauth2/authorize?…` for the chosen environment; see index.d.ts. */
 export function authorizeUrl(params, options) {
@@ -10,8 +10,11 @@ export function authorizeUrl(params, options) {
 }
 
 /** `{ code_verifier, code_challenge, code_challenge_method: "S256" }` from Web Crypto. */
-export function createPkce() {
-  return settle(wasm.createPkce());
+export async function createPkce() {
+  const code_verifier = sync(() => wasm.createVerifier());
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(code_verifier));
+  const code_challenge = sync(() => wasm.pkceChallenge(new Uint8Array(digest)));
+  return { code_verifier, code_challenge, code_challenge_method: "S256" };
 }
 
 /** A random, URL-safe `state` (256 bits). */

@@ -18,9 +18,9 @@ wasm-bindgen target/wasm32-unknown-unknown/release/square_oauth_edge.wasm \
 rm -rf "$OUT" && mkdir -p "$OUT"
 cp "$GEN/square_oauth_edge.js" "$OUT/"
 cp "$GEN/square_oauth_edge_bg.opt.wasm" "$OUT/square_oauth_edge_bg.wasm"
-cp pkg-template/{package.json,core.js,errors.js,flow.js,node.js,workerd.js,deno.js,browser.js,index.d.ts} "$OUT/"
+cp pkg-template/{package.json,core.js,errors.js,flow.js,transport.js,node.js,workerd.js,deno.js,browser.js,index.d.ts} "$OUT/"
 cp pkg-template/index.d.ts "$OUT/index.d.cts"
-cp pkg-template/{node-cjs.js,core.js,errors.js,flow.js} "$GEN/"
+cp pkg-template/{node-cjs.js,core.js,errors.js,flow.js,transport.js} "$GEN/"
 "$TOOLS/esbuild" "$GEN/node-cjs.js" --bundle --format=cjs --platform=node \
   --log-level=error --outfile="$OUT/node.cjs"
 cp README.md LICENSE "$OUT/" 2>/dev/null || true

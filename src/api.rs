@@ -1,25 +1,29 @@
-//! The `#[wasm_bindgen]` surface called by the npm package's entry files (`pkg-template/`).
+//! The `#[wasm_bindgen]` surface of the client, called by `pkg-template/transport.js`.
 //!
-//! The entry files own the JavaScript classes (`OAuthClient`, `SquareError`); these functions
-//! are free functions over plain values, so nothing handed to JavaScript needs freeing. Failures
-//! reject with a plain object `{ name, code, message, field?, statusCode?, errors, body?, cause? }`
-//! that the entry files turn into a `SquareError`.
+//! The wasm side does no I/O (sans-IO): every export is synchronous. One call goes
+//! `prepare` (validate the input, build the request) → JavaScript's `fetch` → `judge` (is this a
+//! good answer?) → on failure `nextDelay` (the retry policy) and `reject`/`failure` (the coded
+//! error). Keeping `fetch`, timers and promises in JavaScript keeps the async machinery, closures
+//! and most JS↔wasm crossings out of every call, and out of the `.wasm`.
+//!
+//! Failures are plain objects `{ name, code, message, field?, statusCode?, errors, body?,
+//! cause? }` that the entry files turn into a `SquareError`. Everything a function returns is a
+//! plain value, so nothing handed to JavaScript needs freeing.
 
-use js_sys::{Function, Object, Reflect};
+use js_sys::{Array, Function, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::AbortSignal;
 
 use crate::config::{self, CallConfig, ClientConfig};
 use crate::error::{Error, ErrorCode};
 use crate::js::{self, error_to_js, split_options};
 use crate::json::{self, Value};
-use crate::request::{self, HttpRequest};
-use crate::response::{self, RawResponse};
+use crate::request::{self, HttpRequest, Operation, Replay};
+use crate::response::{self, RawResponse, MAX_BODY_BYTES};
 use crate::retry::{self, Outcome};
-use crate::transport::{self, Failure};
+use crate::secret::Secret;
 
-fn reject(e: Error) -> JsValue {
+fn throw(e: Error) -> JsValue {
     error_to_js(&e, None)
 }
 
@@ -30,10 +34,10 @@ fn set(obj: &Object, key: &str, value: &JsValue) {
 /// Validates client options and returns them normalised, as a plain object the entry files keep
 /// and pass back on every call: `{ config, fetch? }`, where `config` is the checked options as a
 /// JSON string (`{baseUrl, squareVersion, headers, timeoutMs, totalTimeoutMs, maxRetries}`). One
-/// string read per call is much cheaper than re-reading an options object member by member.
+/// string per call is much cheaper than re-reading an options object member by member.
 #[wasm_bindgen(js_name = normalizeOptions, skip_typescript)]
 pub fn normalize_options(options: JsValue) -> Result<JsValue, JsValue> {
-    let (cfg, fetch) = client_from_js(&options).map_err(reject)?;
+    let (cfg, fetch) = client_from_js(&options).map_err(throw)?;
     let headers = cfg
         .headers
         .iter()
@@ -71,9 +75,9 @@ thread_local! {
         const { std::cell::RefCell::new(None) };
 }
 
-/// Reads back what [`normalize_options`] returned. The config is checked again (it is cheap and
-/// keeps a tampered object from bypassing validation).
-fn client_from_normalized(client: &JsValue) -> Result<(ClientConfig, Option<Function>), Error> {
+/// Reads back the `config` string [`normalize_options`] made. It is checked again (cheap, and
+/// keeps a tampered value from bypassing validation).
+fn client_from_normalized(config: &JsValue) -> Result<ClientConfig, Error> {
     let bad = || {
         Error::input(
             ErrorCode::InvalidType,
@@ -81,29 +85,22 @@ fn client_from_normalized(client: &JsValue) -> Result<(ClientConfig, Option<Func
             "is not an options object made by OAuthClient",
         )
     };
-    let text = Reflect::get(client, &JsValue::from_str("config"))
-        .ok()
-        .and_then(|v| v.as_string())
-        .ok_or_else(bad)?;
+    let text = config.as_string().ok_or_else(bad)?;
     let cached = LAST_CONFIG.with(|c| {
         c.borrow()
             .as_ref()
             .filter(|(t, _)| *t == text)
             .map(|(_, cfg)| cfg.clone())
     });
-    let cfg = match cached {
-        Some(cfg) => cfg,
+    match cached {
+        Some(cfg) => Ok(cfg),
         None => {
             let value = json::parse(text.as_bytes()).map_err(|_| bad())?;
             let cfg = config::client_config(&value)?;
             LAST_CONFIG.with(|c| *c.borrow_mut() = Some((text, cfg.clone())));
-            cfg
+            Ok(cfg)
         }
-    };
-    let fetch = Reflect::get(client, &JsValue::from_str("fetch"))
-        .ok()
-        .and_then(|f| f.dyn_into::<Function>().ok());
-    Ok((cfg, fetch))
+    }
 }
 
 fn client_from_js(options: &JsValue) -> Result<(ClientConfig, Option<Function>), Error> {
@@ -127,13 +124,10 @@ fn client_from_js(options: &JsValue) -> Result<(ClientConfig, Option<Function>),
     Ok((cfg, fetch))
 }
 
-fn call_from_js(
-    client: &ClientConfig,
-    options: &JsValue,
-) -> Result<(CallConfig, Option<AbortSignal>), Error> {
+fn call_from_js(client: &ClientConfig, options: &JsValue) -> Result<(CallConfig, JsValue), Error> {
     let (value, special) = split_options(options, &["signal"])?;
     let cfg = config::call_config(client, &value)?;
-    let mut signal = None;
+    let mut signal = JsValue::UNDEFINED;
     for (name, v) in special {
         if name == "signal" && !v.is_null() {
             if !js::is_abort_signal(&v) {
@@ -143,131 +137,28 @@ fn call_from_js(
                     "expected an AbortSignal",
                 ));
             }
-            signal = Some(v.unchecked_into::<AbortSignal>());
+            signal = v;
         }
     }
     Ok((cfg, signal))
 }
 
-struct Prepared {
-    request: HttpRequest,
-    call: CallConfig,
-    fetch: Option<Function>,
-    signal: Option<AbortSignal>,
-}
-
-fn prepare(
-    client: &JsValue,
-    options: &JsValue,
-    build: impl FnOnce(&ClientConfig, &CallConfig) -> Result<HttpRequest, Error>,
-) -> Result<Prepared, JsValue> {
-    let (cfg, fetch) = client_from_normalized(client).map_err(reject)?;
-    let (call, signal) = call_from_js(&cfg, options).map_err(reject)?;
-    let request = build(&cfg, &call).map_err(reject)?;
-    Ok(Prepared {
-        request,
-        call,
-        fetch,
-        signal,
-    })
-}
-
-/// Runs the attempts of one call under the retry policy.
-async fn run(p: Prepared) -> Result<JsValue, JsValue> {
-    let req = &p.request;
-    let op = req.operation.name();
-    let mut attempt: u32 = 0;
-    let deadline = js_sys::Date::now() + f64::from(p.call.total_timeout_ms);
-    loop {
-        let remaining = deadline - js_sys::Date::now();
-        // Each attempt gets its own limit, cut short by what is left of the whole call's.
-        let limit = if remaining < 1.0 {
-            1
-        } else {
-            p.call.timeout_ms.min(remaining as u32)
-        };
-        let result = transport::attempt(req, p.fetch.as_ref(), p.signal.as_ref(), limit).await;
-        let (error, cause, outcome) = match result {
-            Ok(rx) => {
-                let raw = RawResponse {
-                    status: rx.status,
-                    opaque_redirect: rx.opaque_redirect,
-                    content_type: rx.content_type.as_deref(),
-                    body: &rx.body,
-                };
-                match response::read(req.operation, &raw, &req.secrets) {
-                    Ok(()) => {
-                        // The reader checked that the bytes are UTF-8 JSON of the right shape.
-                        let text = std::str::from_utf8(&rx.body).unwrap_or_default();
-                        return js::parse_checked(text).map_err(reject);
-                    }
-                    Err(mut e) => {
-                        let ra = response::retry_after_ms(
-                            rx.retry_after.as_deref(),
-                            js_sys::Date::now(),
-                        );
-                        e.retry_after_ms = ra;
-                        (e, None, Outcome::Status(rx.status, ra))
-                    }
-                }
-            }
-            Err(Failure::Timeout) => (
-                Error::new(
-                    ErrorCode::Timeout,
-                    format!("{op} got no complete answer within {limit} ms"),
-                ),
-                None,
-                Outcome::AttemptTimeout,
-            ),
-            Err(Failure::Aborted(reason)) => return Err(aborted(op, &reason)),
-            Err(Failure::Error(e, cause)) if e.code == ErrorCode::NetworkError => {
-                (e, cause, Outcome::NetworkError)
-            }
-            Err(Failure::Error(e, cause)) => return Err(error_to_js(&e, cause.as_ref())),
-        };
-        let delay = retry::next_delay(
-            outcome,
-            req.replay,
-            p.call.retry_unsafe,
-            attempt,
-            p.call.max_retries,
-            js_sys::Math::random(),
-        );
-        // A wait that would end past the deadline is not started: fail now with what we have.
-        let delay = delay.filter(|ms| js_sys::Date::now() + (*ms as f64) < deadline);
-        match delay {
-            Some(ms) => {
-                if let Err(reason) = transport::sleep(ms, p.signal.as_ref()).await {
-                    return Err(aborted(op, &reason));
-                }
-                attempt += 1;
-            }
-            None => {
-                let mut e = error.scrub(&req.secrets);
-                if attempt > 0 {
-                    e.message = format!("{} (after {} attempts)", e.message, attempt + 1);
-                }
-                return Err(error_to_js(&e, cause.as_ref()));
-            }
-        }
+/// The operation numbered `op` by the entry files (0 ObtainToken, 1 RenewToken, 2 RevokeToken,
+/// 3 RetrieveTokenStatus).
+fn operation(op: u32) -> Operation {
+    match op {
+        1 => Operation::RenewToken,
+        2 => Operation::RevokeToken,
+        3 => Operation::RetrieveTokenStatus,
+        _ => Operation::ObtainToken,
     }
-}
-
-fn aborted(op: &str, reason: &JsValue) -> JsValue {
-    error_to_js(
-        &Error::new(
-            ErrorCode::Aborted,
-            format!("{op} was aborted by the caller's signal"),
-        ),
-        Some(reason),
-    )
 }
 
 /// Builds the request of operation `op` from the call's arguments: `(body)` for ObtainToken,
 /// `(clientId, body, authorization)` for RenewToken, `(body, authorization)` for RevokeToken,
 /// `(accessToken)` for RetrieveTokenStatus.
 fn build(
-    op: u32,
+    op: Operation,
     c: &ClientConfig,
     k: &CallConfig,
     a: &JsValue,
@@ -275,104 +166,273 @@ fn build(
     d: &JsValue,
 ) -> Result<HttpRequest, Error> {
     match op {
-        OBTAIN => request::obtain_token(c, k, &js::to_value(a, "body")?),
-        RENEW => request::renew_token(
+        Operation::ObtainToken => request::obtain_token(c, k, &js::to_value(a, "body")?),
+        Operation::RenewToken => request::renew_token(
             c,
             k,
             &js::to_value(a, "clientId")?,
             &js::to_value(b, "body")?,
             &js::to_value(d, "authorization")?,
         ),
-        REVOKE => request::revoke_token(
+        Operation::RevokeToken => request::revoke_token(
             c,
             k,
             &js::to_value(a, "body")?,
             &js::to_value(b, "authorization")?,
         ),
-        _ => request::retrieve_token_status(c, k, &js::to_value(a, "accessToken")?),
+        Operation::RetrieveTokenStatus => {
+            request::retrieve_token_status(c, k, &js::to_value(a, "accessToken")?)
+        }
     }
 }
 
-const OBTAIN: u32 = 0;
-const RENEW: u32 = 1;
-const REVOKE: u32 = 2;
-const STATUS: u32 = 3;
+/// The plan of one call, as the JSON text `transport.js` reads: `u` URL, `m` method, `h` headers
+/// (with `Authorization`), `b` body or null, `t` attempt time limit, `T` whole-call time limit,
+/// `r` retries, `s` whether a retry after a possible delivery is allowed, `n` the most body
+/// bytes read.
+fn plan_json(req: &HttpRequest, call: &CallConfig) -> String {
+    let mut headers: Vec<(String, Value)> = req
+        .headers
+        .iter()
+        .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+        .collect();
+    if let Some(a) = &req.authorization {
+        headers.push(("Authorization".into(), Value::String(a.expose().to_owned())));
+    }
+    let body = req
+        .body
+        .as_ref()
+        .map_or(Value::Null, |b| Value::String(b.expose().to_owned()));
+    let replay_ok = req.replay == Replay::Safe || call.retry_unsafe;
+    Value::Object(vec![
+        ("u".into(), Value::String(req.url.clone())),
+        ("m".into(), Value::String(req.method.to_owned())),
+        ("h".into(), Value::Object(headers)),
+        ("b".into(), body),
+        ("t".into(), Value::Number(f64::from(call.timeout_ms))),
+        ("T".into(), Value::Number(f64::from(call.total_timeout_ms))),
+        ("r".into(), Value::Number(f64::from(call.max_retries))),
+        ("s".into(), Value::Bool(replay_ok)),
+        ("n".into(), Value::Number(MAX_BODY_BYTES as f64)),
+    ])
+    .to_json()
+}
 
-/// Runs operation `op` (0 ObtainToken, 1 RenewToken, 2 RevokeToken, 3 RetrieveTokenStatus) with
-/// up to three positional arguments. One export for all four keeps one copy of the async
-/// machinery in the wasm instead of four.
+/// The request's secrets as the JSON array `transport.js` hands back to [`reject`] and
+/// [`failure`] (longest first, as [`HttpRequest::secrets`] keeps them).
+fn secrets_json(req: &HttpRequest) -> String {
+    Value::Array(
+        req.secrets
+            .iter()
+            .map(|s| Value::String(s.expose().to_owned()))
+            .collect(),
+    )
+    .to_json()
+}
+
+/// Reads back [`secrets_json`]. Anything else yields no secrets.
+fn secrets_from(text: &str) -> Vec<Secret> {
+    match json::parse(text.as_bytes()) {
+        Ok(Value::Array(items)) => items
+            .into_iter()
+            .filter_map(|v| match v {
+                Value::String(s) => Some(Secret::new(s)),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Validates a call and builds its request: `[plan, secrets, signal]`, where `plan` is the JSON
+/// text described at [`plan_json`], `secrets` the JSON text to hand back on failure, and
+/// `signal` the caller's `AbortSignal` or `undefined`. Throws the coded error of bad input;
+/// nothing is sent then.
 #[wasm_bindgen(skip_typescript)]
-pub async fn call(
+pub fn prepare(
     op: u32,
-    client: JsValue,
+    config: JsValue,
     a: JsValue,
     b: JsValue,
     d: JsValue,
     options: JsValue,
-) -> Result<JsValue, JsValue> {
-    let p = prepare(&client, &options, |c, k| build(op, c, k, &a, &b, &d))?;
-    run(p).await
+) -> Result<Array, JsValue> {
+    let cfg = client_from_normalized(&config).map_err(throw)?;
+    let (call, signal) = call_from_js(&cfg, &options).map_err(throw)?;
+    let req = build(operation(op), &cfg, &call, &a, &b, &d).map_err(throw)?;
+    Ok(Array::of3(
+        &JsValue::from_str(&plan_json(&req, &call)),
+        &JsValue::from_str(&secrets_json(&req)),
+        &signal,
+    ))
 }
 
-/// ObtainToken: `POST /oauth2/token`.
-pub async fn obtain_token(
-    client: JsValue,
-    body: JsValue,
-    options: JsValue,
-) -> Result<JsValue, JsValue> {
-    call(
-        OBTAIN,
-        client,
+/// Whether a response is a good answer of operation `op`: then its body is UTF-8 JSON of the
+/// right shape, ready for `JSON.parse`. Otherwise [`reject`] says what is wrong.
+#[wasm_bindgen(skip_typescript)]
+pub fn judge(
+    op: u32,
+    status: u16,
+    opaque_redirect: bool,
+    content_type: Option<String>,
+    body: &[u8],
+) -> bool {
+    let raw = RawResponse {
+        status,
+        opaque_redirect,
+        content_type: content_type.as_deref(),
         body,
-        JsValue::UNDEFINED,
-        JsValue::UNDEFINED,
-        options,
-    )
-    .await
+    };
+    response::read(operation(op), &raw, &[]).is_ok()
 }
 
-/// RenewToken (deprecated): `POST /oauth2/clients/{client_id}/access-token/renew`.
-pub async fn renew_token(
-    client: JsValue,
-    client_id: JsValue,
-    body: JsValue,
-    authorization: JsValue,
-    options: JsValue,
-) -> Result<JsValue, JsValue> {
-    call(RENEW, client, client_id, body, authorization, options).await
+fn after(mut e: Error, attempts: u32) -> Error {
+    if attempts > 1 {
+        e.message = format!("{} (after {attempts} attempts)", e.message);
+    }
+    e
 }
 
-/// RevokeToken: `POST /oauth2/revoke`.
-pub async fn revoke_token(
-    client: JsValue,
-    body: JsValue,
-    authorization: JsValue,
-    options: JsValue,
-) -> Result<JsValue, JsValue> {
-    call(
-        REVOKE,
-        client,
+/// The coded error of a response [`judge`] refused, scrubbed of the request's secrets;
+/// `attempts` is how many were made (named in the message when more than one).
+#[wasm_bindgen(skip_typescript)]
+pub fn reject(
+    op: u32,
+    status: u16,
+    opaque_redirect: bool,
+    content_type: Option<String>,
+    body: &[u8],
+    secrets: &str,
+    attempts: u32,
+) -> JsValue {
+    let secrets = secrets_from(secrets);
+    let raw = RawResponse {
+        status,
+        opaque_redirect,
+        content_type: content_type.as_deref(),
         body,
-        authorization,
-        JsValue::UNDEFINED,
-        options,
-    )
-    .await
+    };
+    let e = match response::read(operation(op), &raw, &secrets) {
+        Err(e) => e,
+        Ok(()) => Error::new(
+            ErrorCode::InvalidJson,
+            "the response was refused by the client",
+        ),
+    };
+    error_to_js(&after(e, attempts).scrub(&secrets), None)
 }
 
-/// RetrieveTokenStatus: `POST /oauth2/token/status`.
-pub async fn retrieve_token_status(
-    client: JsValue,
-    access_token: JsValue,
-    options: JsValue,
-) -> Result<JsValue, JsValue> {
-    call(
-        STATUS,
-        client,
-        access_token,
-        JsValue::UNDEFINED,
-        JsValue::UNDEFINED,
-        options,
-    )
-    .await
+/// [`failure`] kind: the attempt's own time limit (`n` ms) fired.
+const TIMEOUT: u32 = 0;
+/// [`failure`] kind: the caller's signal fired; `cause` is its reason.
+const ABORTED: u32 = 1;
+/// [`failure`] kind: `fetch` rejected; `cause` is what it rejected with.
+const NETWORK: u32 = 2;
+/// [`failure`] kind: an injected `fetch` resolved to something other than a `Response`.
+const NOT_A_RESPONSE: u32 = 3;
+/// [`failure`] kind: the body is larger than [`MAX_BODY_BYTES`].
+const TOO_LARGE: u32 = 4;
+/// [`failure`] kind: the body stream yielded something other than bytes.
+const BAD_CHUNK: u32 = 5;
+
+/// The coded error of a call that got no judgeable response: `kind` 0 time limit (`n` ms),
+/// 1 the caller's abort (`cause` its reason, kept as it is), 2 network failure (`cause` what
+/// `fetch` rejected with, scrubbed of the request's secrets), 3 `fetch` gave no `Response`,
+/// 4 body too large, 5 a non-byte body chunk. `status` is the response's, or 0.
+#[wasm_bindgen(skip_typescript)]
+pub fn failure(
+    kind: u32,
+    op: u32,
+    n: u32,
+    status: u16,
+    cause: JsValue,
+    secrets: &str,
+    attempts: u32,
+) -> JsValue {
+    let name = operation(op).name();
+    let secrets = secrets_from(secrets);
+    let (e, cause) = match kind {
+        TIMEOUT => (
+            Error::new(
+                ErrorCode::Timeout,
+                format!("{name} got no complete answer within {n} ms"),
+            ),
+            None,
+        ),
+        ABORTED => {
+            let e = Error::new(
+                ErrorCode::Aborted,
+                format!("{name} was aborted by the caller's signal"),
+            );
+            return error_to_js(&e, Some(&cause));
+        }
+        NETWORK => (
+            Error::new(
+                ErrorCode::NetworkError,
+                "the request failed before a response was received (network, DNS, TLS or CORS)",
+            ),
+            Some(js::scrub_cause(cause, &secrets)),
+        ),
+        NOT_A_RESPONSE => (
+            Error::new(
+                ErrorCode::InvalidFetchResult,
+                "the fetch function did not resolve to a Response",
+            ),
+            None,
+        ),
+        TOO_LARGE => (
+            Error::new(
+                ErrorCode::ResponseTooLarge,
+                format!("the response body is larger than {MAX_BODY_BYTES} bytes; it was not read"),
+            )
+            .with_status(status),
+            None,
+        ),
+        BAD_CHUNK => (
+            Error::new(
+                ErrorCode::NetworkError,
+                "the body stream produced a non-byte chunk",
+            )
+            .with_status(status),
+            None,
+        ),
+        _ => (
+            Error::new(ErrorCode::NetworkError, "the request failed"),
+            None,
+        ),
+    };
+    error_to_js(&after(e, attempts).scrub(&secrets), cause.as_ref())
+}
+
+/// The retry policy ([`retry::next_delay`]): milliseconds to wait before attempt number
+/// `attempt + 1`, or -1 to stop. `kind` is 0 for an answer with `status` (and its
+/// `Retry-After`, read against `now`, Unix epoch ms), 1 for a network failure, 2 for a time
+/// limit; `replay_ok` whether the request may be sent again after a possible delivery.
+#[wasm_bindgen(js_name = nextDelay, skip_typescript)]
+#[allow(clippy::too_many_arguments)]
+pub fn next_delay(
+    kind: u32,
+    status: u16,
+    retry_after: Option<String>,
+    now: f64,
+    replay_ok: bool,
+    attempt: u32,
+    max_retries: u32,
+    random: f64,
+) -> f64 {
+    let outcome = match kind {
+        0 => Outcome::Status(
+            status,
+            response::retry_after_ms(retry_after.as_deref(), now),
+        ),
+        1 => Outcome::NetworkError,
+        _ => Outcome::AttemptTimeout,
+    };
+    let replay = if replay_ok {
+        Replay::Safe
+    } else {
+        Replay::SingleUse
+    };
+    retry::next_delay(outcome, replay, false, attempt, max_retries, random)
+        .map_or(-1.0, |ms| ms as f64)
 }

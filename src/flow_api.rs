@@ -2,17 +2,17 @@
 //! `createState`, `parseCallback` and `shouldRefresh`, called by `pkg-template/flow.js`.
 //!
 //! All checking and encoding is in [`crate::authorize`]; this module converts JavaScript values
-//! and draws randomness and SHA-256 from Web Crypto through the **global** `crypto` (never
-//! `window`, which Workers, Deno and Node lack). Input errors throw or reject with the same plain
+//! and draws randomness from Web Crypto through the **global** `crypto` (never `window`, which
+//! Workers, Deno and Node lack); the SHA-256 of `createPkce` is awaited in `flow.js`, so the
+//! wasm stays synchronous. Input errors throw or reject with the same plain
 //! object as the client (`crate::js::error_to_js`); a runtime without Web Crypto throws its own
 //! error (e.g. `ReferenceError: crypto is not defined`) unchanged.
 //!
 //! Public (but hidden from the docs) only so that `tests/wasm_flow.rs` can call it.
 
-use js_sys::{Date, Object, Promise, Reflect, Uint8Array};
+use js_sys::{Date, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 
 use crate::authorize::{self, STATE_BYTES, VERIFIER_BYTES};
 use crate::error::{Error, ErrorCode};
@@ -23,8 +23,6 @@ use crate::json::Value;
 extern "C" {
     #[wasm_bindgen(catch, js_namespace = crypto, js_name = getRandomValues)]
     fn get_random_values(array: &Uint8Array) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(catch, js_namespace = ["crypto", "subtle"], js_name = digest)]
-    fn subtle_digest(algorithm: &str, data: &Uint8Array) -> Result<Promise, JsValue>;
 }
 
 fn reject(e: Error) -> JsValue {
@@ -43,22 +41,16 @@ pub fn random_bytes(n: u32) -> Result<Vec<u8>, JsValue> {
     Ok(array.to_vec())
 }
 
-/// The RFC 7636 `S256` challenge of `verifier`: `BASE64URL(SHA-256(verifier))`, unpadded, with
-/// the digest from `crypto.subtle.digest`.
-pub async fn code_challenge(verifier: &str) -> Result<String, JsValue> {
-    let data = Uint8Array::from(verifier.as_bytes());
-    let digest = JsFuture::from(subtle_digest("SHA-256", &data)?).await?;
-    let bytes = if digest.is_object() {
-        Uint8Array::new(&digest).to_vec()
-    } else {
-        Vec::new()
-    };
-    if bytes.len() != 32 {
+/// The RFC 7636 `S256` challenge from `digest`, the SHA-256 of the verifier that
+/// `pkg-template/flow.js` got from `crypto.subtle.digest`: `BASE64URL(digest)`, unpadded.
+#[wasm_bindgen(js_name = pkceChallenge, skip_typescript)]
+pub fn pkce_challenge(digest: &[u8]) -> Result<String, JsValue> {
+    if digest.len() != 32 {
         return Err(
             js_sys::Error::new("crypto.subtle.digest did not return a SHA-256 digest").into(),
         );
     }
-    Ok(authorize::base64url(&bytes))
+    Ok(authorize::base64url(digest))
 }
 
 /// `authorizeUrl(params, options?)`: see [`authorize::authorize_url`].
@@ -72,20 +64,14 @@ pub fn authorize_url(params: JsValue, options: JsValue) -> Result<String, JsValu
     build().map_err(reject)
 }
 
-/// `createPkce()`: `{ code_verifier, code_challenge, code_challenge_method: "S256" }`. The
-/// verifier is the base64url form of 48 random bytes (64 characters of RFC 7636's alphabet,
-/// without modulo bias, as RFC 7636 §4.1 recommends); the challenge its `S256` transform.
-/// Square's documentation does not name a method; `S256` is RFC 7636's, and is not sent in the
+/// The `code_verifier` of `createPkce()` (whose challenge `pkg-template/flow.js` computes with
+/// `crypto.subtle.digest` and [`pkce_challenge`]): the base64url form of 48 random bytes (64
+/// characters of RFC 7636's alphabet, without modulo bias, as RFC 7636 §4.1 recommends). The
+/// method is `S256`; Square's documentation does not name one, and it is not sent in the
 /// authorize URL (see [`crate::authorize`]).
-#[wasm_bindgen(js_name = createPkce, skip_typescript)]
-pub async fn create_pkce() -> Result<JsValue, JsValue> {
-    let verifier = authorize::base64url(&random_bytes(VERIFIER_BYTES)?);
-    let challenge = code_challenge(&verifier).await?;
-    let obj = Object::new();
-    set(&obj, "code_verifier", &JsValue::from_str(&verifier));
-    set(&obj, "code_challenge", &JsValue::from_str(&challenge));
-    set(&obj, "code_challenge_method", &JsValue::from_str("S256"));
-    Ok(obj.into())
+#[wasm_bindgen(js_name = createVerifier, skip_typescript)]
+pub fn create_verifier() -> Result<String, JsValue> {
+    Ok(authorize::base64url(&random_bytes(VERIFIER_BYTES)?))
 }
 
 /// `createState()`: the base64url form of 32 random bytes (43 characters, 256 bits).

@@ -19,8 +19,6 @@ extern "C" {
     fn is_array(target: &JsValue) -> Result<bool, JsValue>;
     #[wasm_bindgen(catch, js_namespace = Reflect, js_name = get)]
     fn reflect_get(target: &JsValue, key: &JsValue) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(catch, js_namespace = JSON, js_name = parse)]
-    fn json_parse(text: &str) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_namespace = Reflect, js_name = ownKeys)]
     fn reflect_own_keys(target: &JsValue) -> Result<Array, JsValue>;
     #[wasm_bindgen(catch, js_namespace = Reflect, js_name = getOwnPropertyDescriptor)]
@@ -221,11 +219,6 @@ pub fn from_value(v: &Value) -> JsValue {
     }
 }
 
-/// Parses JSON text that the response reader has already checked.
-pub fn parse_checked(text: &str) -> Result<JsValue, Error> {
-    json_parse(text).map_err(|_| Error::new(ErrorCode::InvalidJson, "the body is not valid JSON"))
-}
-
 /// The plain object the entry files turn into a `SquareError`: `{ name, code, message, field,
 /// statusCode, errors, body, cause }`.
 pub fn error_to_js(e: &Error, cause: Option<&JsValue>) -> JsValue {
@@ -255,9 +248,15 @@ pub fn error_to_js(e: &Error, cause: Option<&JsValue>) -> JsValue {
     obj.into()
 }
 
+#[wasm_bindgen]
+extern "C" {
+    /// The global `AbortSignal` class, only for `instanceof`.
+    type AbortSignal;
+}
+
 /// Whether `v` is an `AbortSignal`.
 pub fn is_abort_signal(v: &JsValue) -> bool {
-    v.is_instance_of::<web_sys::AbortSignal>()
+    v.is_instance_of::<AbortSignal>()
 }
 
 /// Most objects and strings looked at while searching a `cause` for secrets; past it the cause

@@ -11,9 +11,9 @@
 //!   coded [`error::Error`];
 //! - [`retry`] is the retry policy;
 //! - [`authorize`] builds the authorize URL and reads the callback;
-//! - `transport` (wasm only) is the one place that calls `fetch`;
 //! - `js` and `api` (wasm only) convert between JavaScript values and these types and export
-//!   the functions the npm package's entry files call.
+//!   the synchronous functions the npm package's JavaScript calls around `fetch`
+//!   (`pkg-template/transport.js` is the one place that calls it: the wasm does no I/O).
 //!
 //! Secrets are held in [`secret::Secret`], whose `Debug` prints `[redacted]`.
 
@@ -38,5 +38,3 @@ pub mod api;
 pub mod flow_api;
 #[cfg(target_arch = "wasm32")]
 mod js;
-#[cfg(target_arch = "wasm32")]
-mod transport;

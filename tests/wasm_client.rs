@@ -78,12 +78,7 @@ async fn code_flow_token() -> JsValue {
     let body = format!(
         r#"{{"client_id":"{APP_ID}","client_secret":"{SECRET}","code":"{c}","grant_type":"authorization_code"}}"#
     );
-    ok(api::obtain_token(
-        client(""),
-        json(&body),
-        JsValue::UNDEFINED,
-    ))
-    .await
+    ok(obtain_token(client(""), json(&body), JsValue::UNDEFINED)).await
 }
 
 async fn reset() {
@@ -156,12 +151,7 @@ async fn obtain_token_code_flow_and_refresh() {
     let body = format!(
         r#"{{"client_id":"{APP_ID}","client_secret":"{SECRET}","code":"{c}","grant_type":"authorization_code"}}"#
     );
-    let tok = ok(api::obtain_token(
-        client(""),
-        json(&body),
-        JsValue::UNDEFINED,
-    ))
-    .await;
+    let tok = ok(obtain_token(client(""), json(&body), JsValue::UNDEFINED)).await;
     assert!(s(&tok, "access_token").starts_with("EAAA"));
     assert_eq!(s(&tok, "token_type"), "bearer");
     assert_eq!(s(&tok, "merchant_id"), "MLFAKEMERCHANT01");
@@ -178,12 +168,7 @@ async fn obtain_token_code_flow_and_refresh() {
     let body = format!(
         r#"{{"client_id":"{APP_ID}","client_secret":"{SECRET}","grant_type":"refresh_token","refresh_token":"{refresh}","scopes":["PAYMENTS_READ"],"short_lived":true}}"#
     );
-    let tok2 = ok(api::obtain_token(
-        client(""),
-        json(&body),
-        JsValue::UNDEFINED,
-    ))
-    .await;
+    let tok2 = ok(obtain_token(client(""), json(&body), JsValue::UNDEFINED)).await;
     assert_eq!(s(&tok2, "refresh_token"), refresh);
     assert_eq!(get(&tok2, "short_lived").as_bool(), Some(true));
     let req = last_request().await;
@@ -193,7 +178,7 @@ async fn obtain_token_code_flow_and_refresh() {
             r#"{{"client_id":"{APP_ID}","client_secret":"{SECRET}","grant_type":"refresh_token","refresh_token":"{refresh}","scopes":["PAYMENTS_READ"],"short_lived":true}}"#
         )
     );
-    let status = ok(api::retrieve_token_status(
+    let status = ok(retrieve_token_status(
         client(""),
         JsValue::from_str(&s(&tok2, "access_token")),
         JsValue::UNDEFINED,
@@ -208,12 +193,7 @@ async fn obtain_token_code_flow_and_refresh() {
     let again = format!(
         r#"{{"client_id":"{APP_ID}","client_secret":"{SECRET}","code":"{c}","grant_type":"authorization_code"}}"#
     );
-    let e = fails(api::obtain_token(
-        client(""),
-        json(&again),
-        JsValue::UNDEFINED,
-    ))
-    .await;
+    let e = fails(obtain_token(client(""), json(&again), JsValue::UNDEFINED)).await;
     assert_unauthorized(&e, SECRET);
 }
 
@@ -228,12 +208,7 @@ async fn obtain_token_pkce_rotates_single_use_refresh_tokens() {
     let body = format!(
         r#"{{"client_id":"{APP_ID}","code":"{c}","redirect_uri":"{redirect}","grant_type":"authorization_code","code_verifier":"{VERIFIER}"}}"#
     );
-    let tok = ok(api::obtain_token(
-        client(""),
-        json(&body),
-        JsValue::UNDEFINED,
-    ))
-    .await;
+    let tok = ok(obtain_token(client(""), json(&body), JsValue::UNDEFINED)).await;
     assert!(
         !s(&tok, "refresh_token_expires_at").is_empty(),
         "PKCE answers carry refresh_token_expires_at"
@@ -246,21 +221,11 @@ async fn obtain_token_pkce_rotates_single_use_refresh_tokens() {
     let body = format!(
         r#"{{"client_id":"{APP_ID}","grant_type":"refresh_token","refresh_token":"{r1}"}}"#
     );
-    let tok2 = ok(api::obtain_token(
-        client(""),
-        json(&body),
-        JsValue::UNDEFINED,
-    ))
-    .await;
+    let tok2 = ok(obtain_token(client(""), json(&body), JsValue::UNDEFINED)).await;
     let r2 = s(&tok2, "refresh_token");
     assert_ne!(r1, r2, "a PKCE refresh returns a new refresh token");
     assert_eq!(body_json(&last_request().await), body);
-    let e = fails(api::obtain_token(
-        client(""),
-        json(&body),
-        JsValue::UNDEFINED,
-    ))
-    .await;
+    let e = fails(obtain_token(client(""), json(&body), JsValue::UNDEFINED)).await;
     assert_eq!(
         s(&e, "code"),
         "SQUARE_ERROR",
@@ -273,12 +238,7 @@ async fn obtain_token_pkce_rotates_single_use_refresh_tokens() {
     let body = format!(
         r#"{{"client_id":"{APP_ID}","code":"{c}","grant_type":"authorization_code","code_verifier":"{wrong}"}}"#
     );
-    let e = fails(api::obtain_token(
-        client(""),
-        json(&body),
-        JsValue::UNDEFINED,
-    ))
-    .await;
+    let e = fails(obtain_token(client(""), json(&body), JsValue::UNDEFINED)).await;
     assert_eq!(get(&e, "statusCode").as_f64(), Some(401.0));
 }
 
@@ -290,12 +250,7 @@ async fn obtain_token_migration_grant() {
     let body = format!(
         r#"{{"client_id":"{APP_ID}","client_secret":"{SECRET}","grant_type":"migration_token","migration_token":"{m}"}}"#
     );
-    let tok = ok(api::obtain_token(
-        client(""),
-        json(&body),
-        JsValue::UNDEFINED,
-    ))
-    .await;
+    let tok = ok(obtain_token(client(""), json(&body), JsValue::UNDEFINED)).await;
     assert!(s(&tok, "access_token").starts_with("EAAA"));
     assert_eq!(body_json(&last_request().await), body);
 }
@@ -306,7 +261,7 @@ async fn renew_adds_the_client_prefix_and_applies_the_client_version() {
     let t = control("POST", "/__fake/tokens", "{}").await;
     let access = s(&t, "access_token");
     let c = client(r#","squareVersion":"2024-03-20""#);
-    let renewed = ok(api::renew_token(
+    let renewed = ok(renew_token(
         c,
         JsValue::from_str(APP_ID),
         json(&format!(r#"{{"access_token":"{access}"}}"#)),
@@ -329,7 +284,7 @@ async fn renew_adds_the_client_prefix_and_applies_the_client_version() {
     assert_eq!(body_json(&req), format!(r#"{{"access_token":"{access}"}}"#));
 
     // A per-call version wins over the client's.
-    let _ = api::renew_token(
+    let _ = renew_token(
         client(r#","squareVersion":"2024-03-20""#),
         JsValue::from_str(APP_ID),
         json(&format!(
@@ -346,7 +301,7 @@ async fn renew_adds_the_client_prefix_and_applies_the_client_version() {
     );
 
     // A hostile client id is percent-encoded into one path segment and cannot change the route.
-    let _ = api::renew_token(
+    let _ = renew_token(
         client(""),
         JsValue::from_str("../revoke?x#y"),
         json(r#"{"access_token":"EAAAxx"}"#),
@@ -366,7 +321,7 @@ async fn revoke_really_revokes_and_status_fails_after() {
     let tok = code_flow_token().await;
     let access = s(&tok, "access_token");
 
-    let status = ok(api::retrieve_token_status(
+    let status = ok(retrieve_token_status(
         client(""),
         JsValue::from_str(&access),
         JsValue::UNDEFINED,
@@ -384,7 +339,7 @@ async fn revoke_really_revokes_and_status_fails_after() {
     assert_eq!(s(&req, "body"), "");
 
     let revoke = format!(r#"{{"client_id":"{APP_ID}","access_token":"{access}"}}"#);
-    let r = ok(api::revoke_token(
+    let r = ok(revoke_token(
         client(""),
         json(&revoke),
         JsValue::from_str(&format!("Client {SECRET}")),
@@ -397,7 +352,7 @@ async fn revoke_really_revokes_and_status_fails_after() {
     assert_eq!(s(&req, "headers.authorization"), format!("Client {SECRET}"));
     assert_eq!(body_json(&req), revoke);
 
-    let e = fails(api::retrieve_token_status(
+    let e = fails(retrieve_token_status(
         client(""),
         JsValue::from_str(&access),
         JsValue::UNDEFINED,
@@ -408,7 +363,7 @@ async fn revoke_really_revokes_and_status_fails_after() {
     // By merchant id.
     let tok = code_flow_token().await;
     let revoke = format!(r#"{{"client_id":"{APP_ID}","merchant_id":"MLFAKEMERCHANT01"}}"#);
-    ok(api::revoke_token(
+    ok(revoke_token(
         client(""),
         json(&revoke),
         JsValue::from_str(SECRET),
@@ -416,7 +371,7 @@ async fn revoke_really_revokes_and_status_fails_after() {
     ))
     .await;
     assert_eq!(body_json(&last_request().await), revoke);
-    let e = fails(api::retrieve_token_status(
+    let e = fails(retrieve_token_status(
         client(""),
         JsValue::from_str(&s(&tok, "access_token")),
         JsValue::UNDEFINED,
@@ -429,7 +384,7 @@ async fn revoke_really_revokes_and_status_fails_after() {
 async fn bad_input_sends_nothing() {
     reset().await;
     let before = requests().await.length();
-    let e = fails(api::revoke_token(
+    let e = fails(revoke_token(
         client(""),
         json(r#"{"client_id":"a","access_token":"EAAAx"}"#),
         JsValue::from_str("Bearer EAAAx"),
@@ -438,7 +393,7 @@ async fn bad_input_sends_nothing() {
     .await;
     assert_eq!(s(&e, "code"), "INVALID_AUTHORIZATION");
     assert_eq!(s(&e, "field"), "authorization");
-    let e = fails(api::obtain_token(
+    let e = fails(obtain_token(
         client(""),
         json(r#"{"clientId":"a","grant_type":"refresh_token"}"#),
         JsValue::UNDEFINED,
@@ -446,14 +401,14 @@ async fn bad_input_sends_nothing() {
     .await;
     assert_eq!(s(&e, "code"), "UNKNOWN_FIELD");
     assert!(s(&e, "message").contains("client_id"));
-    let e = fails(api::retrieve_token_status(
+    let e = fails(retrieve_token_status(
         client(""),
         JsValue::from_str("EAAA\r\nX-Evil: 1"),
         JsValue::UNDEFINED,
     ))
     .await;
     assert_eq!(s(&e, "code"), "UNSAFE_HEADER_VALUE");
-    let e = fails(api::revoke_token(
+    let e = fails(revoke_token(
         client(""),
         json(r#"{"access_token":"EAAAx","merchant_id":"MLFAKEMERCHANT01"}"#),
         JsValue::from_str(SECRET),
@@ -522,12 +477,7 @@ async fn hostile_answers_get_their_codes() {
     for (script, expected) in cases {
         queue(script).await;
         let before = requests().await.length();
-        let e = fails(api::obtain_token(
-            client(""),
-            refresh_body(),
-            no_retry.clone(),
-        ))
-        .await;
+        let e = fails(obtain_token(client(""), refresh_body(), no_retry.clone())).await;
         assert_eq!(s(&e, "code"), expected, "{script}");
         assert_eq!(
             requests().await.length(),
@@ -553,7 +503,7 @@ async fn retries_follow_the_policy() {
     queue(r#"[{"status":503,"body":""},{"status":503,"headers":{"retry-after":"0"},"body":""}]"#)
         .await;
     let before = requests().await.length();
-    let e = fails(api::obtain_token(client(""), refresh_body(), fast.clone())).await;
+    let e = fails(obtain_token(client(""), refresh_body(), fast.clone())).await;
     assert_eq!(s(&e, "code"), "SQUARE_ERROR");
     assert_eq!(requests().await.length(), before + 3);
 
@@ -563,13 +513,13 @@ async fn retries_follow_the_policy() {
     let body = json(&format!(
         r#"{{"client_id":"{APP_ID}","client_secret":"{SECRET}","code":"sq0cgb-x","grant_type":"authorization_code"}}"#
     ));
-    let e = fails(api::obtain_token(client(""), body.clone(), fast.clone())).await;
+    let e = fails(obtain_token(client(""), body.clone(), fast.clone())).await;
     assert_eq!(s(&e, "code"), "HTTP_ERROR");
     assert_eq!(requests().await.length(), before + 1);
     // … but a 429 is (Square did not act on it).
     queue(r#"[{"status":429,"headers":{"retry-after":"0"},"body":"{\"errors\":[{\"category\":\"RATE_LIMIT_ERROR\",\"code\":\"RATE_LIMITED\"}]}"}]"#).await;
     let before = requests().await.length();
-    let _ = fails(api::obtain_token(client(""), body, fast)).await;
+    let _ = fails(obtain_token(client(""), body, fast)).await;
     assert_eq!(requests().await.length(), before + 2);
 }
 
@@ -577,7 +527,7 @@ async fn retries_follow_the_policy() {
 async fn timeout_and_abort() {
     reset().await;
     queue(r#"[{"status":200,"delay_ms":3000,"body":"{}"}]"#).await;
-    let e = fails(api::obtain_token(
+    let e = fails(obtain_token(
         client(""),
         refresh_body(),
         json(r#"{"timeoutMs":150,"maxRetries":0}"#),
@@ -586,12 +536,12 @@ async fn timeout_and_abort() {
     assert_eq!(s(&e, "code"), "TIMEOUT");
     control("DELETE", "/__fake/queue", "").await;
 
-    let ctl = web_sys::AbortController::new().unwrap();
-    ctl.abort_with_reason(&JsValue::from_str("user left"));
+    let ctl = AbortController::new();
+    ctl.abort(&JsValue::from_str("user left"));
     let opts = js_sys::Object::new();
     Reflect::set(&opts, &"signal".into(), &ctl.signal()).unwrap();
     let before = requests().await.length();
-    let e = fails(api::obtain_token(client(""), refresh_body(), opts.into())).await;
+    let e = fails(obtain_token(client(""), refresh_body(), opts.into())).await;
     assert_eq!(s(&e, "code"), "ABORTED");
     assert_eq!(get(&e, "cause").as_string().as_deref(), Some("user left"));
     assert_eq!(

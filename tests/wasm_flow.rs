@@ -74,10 +74,10 @@ async fn fetch(url: &str, init: &JsValue) -> JsValue {
 
 #[wasm_bindgen_test]
 async fn rfc7636_appendix_b_through_web_crypto() {
-    assert_eq!(flow_api::code_challenge(VERIFIER).await.unwrap(), CHALLENGE);
+    assert_eq!(code_challenge(VERIFIER).await.unwrap(), CHALLENGE);
     // And an input that is not a valid verifier still digests (SHA-256 of "abc", RFC 6234).
     assert_eq!(
-        flow_api::code_challenge("abc").await.unwrap(),
+        code_challenge("abc").await.unwrap(),
         "ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qctBD_YfIAFa0"
     );
 }
@@ -87,7 +87,7 @@ async fn create_pkce_shape() {
     let mut verifiers = HashSet::new();
     let mut chars = HashSet::new();
     for _ in 0..20 {
-        let p = flow_api::create_pkce().await.unwrap();
+        let p = create_pkce().await.unwrap();
         let keys: Vec<String> = js_sys::Object::keys(p.unchecked_ref::<js_sys::Object>())
             .iter()
             .map(|k| k.as_string().unwrap())
@@ -105,10 +105,7 @@ async fn create_pkce_shape() {
         assert_eq!(challenge.len(), 43);
         assert!(challenge.chars().all(|c| B64URL.contains(c)));
         assert_eq!(s(&p, "code_challenge_method"), "S256");
-        assert_eq!(
-            flow_api::code_challenge(&verifier).await.unwrap(),
-            challenge
-        );
+        assert_eq!(code_challenge(&verifier).await.unwrap(), challenge);
         chars.extend(verifier.chars());
         assert!(verifiers.insert(verifier), "a verifier repeated");
     }
@@ -378,12 +375,12 @@ fn client() -> JsValue {
 }
 
 async fn obtain(body: &str) -> Result<JsValue, JsValue> {
-    api::obtain_token(client(), json(body), JsValue::UNDEFINED).await
+    obtain_token(client(), json(body), JsValue::UNDEFINED).await
 }
 
 #[wasm_bindgen_test]
 async fn pkce_flow_end_to_end() {
-    let pkce = flow_api::create_pkce().await.unwrap();
+    let pkce = create_pkce().await.unwrap();
     let state = flow_api::create_state().unwrap();
     let redirect = format!("{}/flow-test/callback", fake());
     let params = js_sys::Object::new();

@@ -30,3 +30,199 @@ extern "C" {
 pub fn json(s: &str) -> JsValue {
     JSON::parse(s).unwrap()
 }
+
+// The client as the package runs it: `pkg-template/transport.js` (the one place that calls
+// `fetch`) driving the wasm's synchronous exports, here called through closures over the same
+// Rust functions.
+#[wasm_bindgen(module = "/pkg-template/transport.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = run)]
+    fn transport_run(
+        w: &JsValue,
+        op: u32,
+        client: &JsValue,
+        a: &JsValue,
+        b: &JsValue,
+        d: &JsValue,
+        options: &JsValue,
+    ) -> Promise;
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// `crypto.subtle.digest`, for the PKCE challenge as `flow.js` computes it.
+    #[wasm_bindgen(js_namespace = ["crypto", "subtle"], js_name = digest)]
+    fn subtle_digest(algorithm: &str, data: &js_sys::Uint8Array) -> Promise;
+    /// The global `AbortController`.
+    pub type AbortController;
+    /// `new AbortController()`.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> AbortController;
+    /// `controller.abort(reason)`.
+    #[wasm_bindgen(method)]
+    pub fn abort(this: &AbortController, reason: &JsValue);
+    /// `controller.signal`.
+    #[wasm_bindgen(method, getter)]
+    pub fn signal(this: &AbortController) -> JsValue;
+}
+
+/// The object `transport.js` calls: the wasm exports of `src/api.rs` and an identity `lift`.
+fn exports() -> JsValue {
+    use js_sys::{Object, Reflect, Uint8Array};
+    use square_oauth_edge::api;
+    use wasm_bindgen::closure::Closure;
+    thread_local! {
+        static W: JsValue = {
+            let w = Object::new();
+            let put = |name: &str, f: JsValue| {
+                Reflect::set(&w, &JsValue::from_str(name), &f).unwrap();
+            };
+            put(
+                "prepare",
+                Closure::<dyn FnMut(u32, JsValue, JsValue, JsValue, JsValue, JsValue) -> Result<js_sys::Array, JsValue>>::new(
+                    api::prepare,
+                )
+                .into_js_value(),
+            );
+            put(
+                "judge",
+                Closure::<dyn FnMut(u32, u16, bool, Option<String>, JsValue) -> bool>::new(
+                    |op, status, opaque, ct, body: JsValue| {
+                        api::judge(op, status, opaque, ct, &Uint8Array::new(&body).to_vec())
+                    },
+                )
+                .into_js_value(),
+            );
+            put(
+                "reject",
+                Closure::<dyn FnMut(u32, u16, bool, Option<String>, JsValue, String, u32) -> JsValue>::new(
+                    |op, status, opaque, ct, body: JsValue, secrets: String, n| {
+                        api::reject(op, status, opaque, ct, &Uint8Array::new(&body).to_vec(), &secrets, n)
+                    },
+                )
+                .into_js_value(),
+            );
+            put(
+                "failure",
+                Closure::<dyn FnMut(u32, u32, u32, u16, JsValue, String, u32) -> JsValue>::new(
+                    |kind, op, n, status, cause, secrets: String, attempts| {
+                        api::failure(kind, op, n, status, cause, &secrets, attempts)
+                    },
+                )
+                .into_js_value(),
+            );
+            put(
+                "nextDelay",
+                Closure::<dyn FnMut(u32, u16, Option<String>, f64, bool, u32, u32, f64) -> f64>::new(
+                    api::next_delay,
+                )
+                .into_js_value(),
+            );
+            put(
+                "lift",
+                Closure::<dyn FnMut(JsValue) -> JsValue>::new(|e| e).into_js_value(),
+            );
+            w.into()
+        };
+    }
+    W.with(|w| w.clone())
+}
+
+/// Runs operation `op` through `transport.js`, as `OAuthClient` does.
+pub async fn call(
+    op: u32,
+    client: JsValue,
+    a: JsValue,
+    b: JsValue,
+    d: JsValue,
+    options: JsValue,
+) -> Result<JsValue, JsValue> {
+    wasm_bindgen_futures::JsFuture::from(transport_run(
+        &exports(),
+        op,
+        &client,
+        &a,
+        &b,
+        &d,
+        &options,
+    ))
+    .await
+}
+
+/// ObtainToken.
+pub async fn obtain_token(
+    client: JsValue,
+    body: JsValue,
+    options: JsValue,
+) -> Result<JsValue, JsValue> {
+    call(
+        0,
+        client,
+        body,
+        JsValue::UNDEFINED,
+        JsValue::UNDEFINED,
+        options,
+    )
+    .await
+}
+
+/// RenewToken.
+pub async fn renew_token(
+    client: JsValue,
+    client_id: JsValue,
+    body: JsValue,
+    authorization: JsValue,
+    options: JsValue,
+) -> Result<JsValue, JsValue> {
+    call(1, client, client_id, body, authorization, options).await
+}
+
+/// RevokeToken.
+pub async fn revoke_token(
+    client: JsValue,
+    body: JsValue,
+    authorization: JsValue,
+    options: JsValue,
+) -> Result<JsValue, JsValue> {
+    call(2, client, body, authorization, JsValue::UNDEFINED, options).await
+}
+
+/// RetrieveTokenStatus.
+pub async fn retrieve_token_status(
+    client: JsValue,
+    access_token: JsValue,
+    options: JsValue,
+) -> Result<JsValue, JsValue> {
+    call(
+        3,
+        client,
+        access_token,
+        JsValue::UNDEFINED,
+        JsValue::UNDEFINED,
+        options,
+    )
+    .await
+}
+
+/// The S256 challenge of `verifier` as `flow.js` computes it: `crypto.subtle.digest`, then the
+/// wasm's `pkceChallenge`.
+pub async fn code_challenge(verifier: &str) -> Result<String, JsValue> {
+    let data = js_sys::Uint8Array::from(verifier.as_bytes());
+    let digest = wasm_bindgen_futures::JsFuture::from(subtle_digest("SHA-256", &data)).await?;
+    square_oauth_edge::flow_api::pkce_challenge(&js_sys::Uint8Array::new(&digest).to_vec())
+}
+
+/// `createPkce()` as `flow.js` composes it.
+pub async fn create_pkce() -> Result<JsValue, JsValue> {
+    let verifier = square_oauth_edge::flow_api::create_verifier()?;
+    let challenge = code_challenge(&verifier).await?;
+    let obj = js_sys::Object::new();
+    for (k, v) in [
+        ("code_verifier", verifier.as_str()),
+        ("code_challenge", challenge.as_str()),
+        ("code_challenge_method", "S256"),
+    ] {
+        js_sys::Reflect::set(&obj, &k.into(), &v.into())?;
+    }
+    Ok(obj.into())
+}
