@@ -245,7 +245,7 @@ fn secrets_from(text: &str) -> Vec<Secret> {
 }
 
 /// Validates a call and builds its request: `[plan, secrets, signal]`, where `plan` is the JSON
-/// text described at [`plan_json`], `secrets` the JSON text to hand back on failure, and
+/// text described at `plan_json` (in this file), `secrets` the JSON text to hand back on failure, and
 /// `signal` the caller's `AbortSignal` or `undefined`. Throws the coded error of bad input;
 /// nothing is sent then.
 #[wasm_bindgen(skip_typescript)]
