@@ -384,7 +384,7 @@ function classifyFrame(frame, floorWasm) {
   if (fn === "(idle)") return "idle";
   if (u.startsWith("wasm://") || /^wasm-function|^\$/.test(fn)) return floorWasm.has(u) ? "undici (fetch)" : "our wasm";
   if (u.includes("square_oauth_edge.js")) return "our JS glue (wasm-bindgen)";
-  if (u.includes("/square-oauth-edge/")) return "our JS (core.js, errors.js)";
+  if (u.includes("/square-oauth-edge/")) return "our JS (core.js, transport.js, errors.js)";
   if (/abort_controller|domexception|js_transferable|event_target/.test(u) || /^(DOMException|makeTransferable|JSTransferable)$/.test(fn)) return "AbortController / AbortSignal / DOMException";
   if (u.includes("undici") || u.includes("webstreams")) return "undici (fetch)";
   return "Node runtime, other (timers, streams, microtasks, sockets)";
