@@ -2,14 +2,15 @@
 // exports. Each entry file (node.js, workerd.js, deno.js, browser.js) initialises the wasm module
 // its own way and re-exports everything from here.
 import * as wasm from "./square_oauth_edge.js";
-import { lift, sync } from "./errors.js";
-import { run } from "./transport.js";
+import { lift } from "./errors.js";
+import { normalize, run } from "./transport.js";
 
 export { SquareError } from "./errors.js";
 export { authorizeUrl, createPkce, createState, parseCallback, shouldRefresh } from "./flow.js";
 
 // What transport.js calls: the wasm's synchronous exports, and the error class's lift.
 const w = {
+  normalizeOptions: wasm.normalizeOptions,
   prepare: wasm.prepare,
   judge: wasm.judge,
   reject: wasm.reject,
@@ -27,7 +28,7 @@ export class OAuthClient {
   #options;
 
   constructor(options) {
-    this.#options = sync(() => wasm.normalizeOptions(options));
+    this.#options = normalize(w, options);
   }
 
   // One entry for the four operations: run(w, op, options, a, b, c, callOptions) with op

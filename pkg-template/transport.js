@@ -17,6 +17,151 @@ const BAD_CHUNK = 5;
 const decoder = new TextDecoder();
 const noop = () => {};
 
+// ---- caller input → JSON text (src/input.rs reads it back) ----------------------------------
+//
+// Reading a caller's object from wasm costs a crossing per member, so input is walked here, once,
+// with every read caught, and handed over as one JSON text. What JSON cannot say travels as a
+// marker {"\u0000": n}; src/input.rs turns markers into values (NaN) or coded errors naming the
+// field, so all messages stay in Rust.
+const MAX_DEPTH = 8;
+const MAX_ITEMS = 256;
+const mark = (n) => `{"\\u0000":${n}}`;
+const [NAN, BIGINT, SYMBOL, FUNCTION, OTHER, UNREADABLE, TOO_DEEP, TOO_MANY_ITEMS, TOO_MANY_MEMBERS, SPECIAL_OK, SPECIAL_BAD] =
+  [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map(mark);
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const wellFormed = String.prototype.toWellFormed
+  ? (s) => s.toWellFormed()
+  : (s) => s.replace(LONE_SURROGATE, "\ufffd");
+const str = (s) => JSON.stringify(wellFormed(s));
+
+/** One caller value as JSON text with markers; `undefined` is written as null. */
+function encode(v, depth) {
+  switch (typeof v) {
+    case "string":
+      return str(v);
+    case "number":
+      // String() of a finite number is JSON; ±Infinity is read back from ±1e999.
+      return v === v ? (v === Infinity ? "1e999" : v === -Infinity ? "-1e999" : String(v)) : NAN;
+    case "boolean":
+      return v ? "true" : "false";
+    case "undefined":
+      return "null";
+    case "bigint":
+      return BIGINT;
+    case "symbol":
+      return SYMBOL;
+    case "function":
+      return FUNCTION;
+    case "object":
+      if (v === null) return "null";
+      break;
+    default:
+      return OTHER;
+  }
+  if (depth >= MAX_DEPTH) return TOO_DEEP;
+  let keys;
+  try {
+    if (Array.isArray(v)) return encodeArray(v, depth);
+    keys = Object.keys(v);
+  } catch {
+    return UNREADABLE;
+  }
+  if (keys.length > MAX_ITEMS) return TOO_MANY_MEMBERS;
+  let out = "{";
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
+    if (k === "\u0000") return OTHER;
+    let item;
+    try {
+      item = v[k];
+    } catch {
+      out += (out.length > 1 ? "," : "") + str(k) + ":" + UNREADABLE;
+      continue;
+    }
+    if (item === undefined) continue;
+    out += (out.length > 1 ? "," : "") + str(k) + ":" + encode(item, depth + 1);
+  }
+  return out + "}";
+}
+
+function encodeArray(v, depth) {
+  const len = v.length;
+  const n = typeof len === "number" ? Math.trunc(len) : 0;
+  if (!(n >= 0 && n <= MAX_ITEMS)) return TOO_MANY_ITEMS;
+  let out = "[";
+  for (let i = 0; i < n; i++) {
+    let item;
+    try {
+      item = v[i];
+    } catch {
+      out += (i > 0 ? "," : "") + UNREADABLE;
+      continue;
+    }
+    out += (i > 0 ? "," : "") + encode(item, depth + 1);
+  }
+  return out + "]";
+}
+
+/**
+ * An options object as JSON text, with the member `name` (a JavaScript value the call keeps:
+ * `fetch`, `signal`) replaced by a marker saying whether `isKind` accepts it. Returns
+ * `[text, value]`, `value` being that member when accepted.
+ */
+function encodeOptions(options, name, isKind) {
+  if (options === null || typeof options !== "object") return [encode(options, 0), undefined];
+  let keys;
+  try {
+    if (Array.isArray(options)) return ["[]", undefined];
+    keys = Object.keys(options);
+  } catch {
+    return [UNREADABLE, undefined];
+  }
+  if (keys.length > MAX_ITEMS) return [TOO_MANY_MEMBERS, undefined];
+  let special;
+  let out = "{";
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
+    if (k === "\u0000") return [OTHER, undefined];
+    let item;
+    try {
+      item = options[k];
+    } catch {
+      out += (out.length > 1 ? "," : "") + str(k) + ":" + UNREADABLE;
+      continue;
+    }
+    if (item === undefined) continue;
+    let text;
+    if (k === name && item !== null) {
+      if (isKind(item)) {
+        special = item;
+        text = SPECIAL_OK;
+      } else {
+        text = SPECIAL_BAD;
+      }
+    } else {
+      text = encode(item, 1);
+    }
+    out += (out.length > 1 ? "," : "") + str(k) + ":" + text;
+  }
+  return [out + "}", special];
+}
+
+const isFunction = (f) => typeof f === "function";
+const isSignal = (s) => typeof AbortSignal === "function" && s instanceof AbortSignal;
+
+/**
+ * Validates client options (in the wasm) and returns what `run` takes as `client`:
+ * `{ config, fetch }`, `config` being the checked options as JSON text.
+ */
+export function normalize(w, options) {
+  try {
+    const [text, fetchFn] = encodeOptions(options, "fetch", isFunction);
+    return { config: w.normalizeOptions(`[${text}]`), fetch: fetchFn };
+  } catch (e) {
+    throw w.lift(e);
+  }
+}
+
 /** How an attempt failed before its answer could be judged. */
 class Failure {
   constructor(kind, status, cause) {
@@ -41,15 +186,18 @@ export async function run(w, op, client, a, b, d, options) {
 }
 
 async function attempts(w, op, client, a, b, d, options) {
-  const prepared = w.prepare(op, client.config, a, b, d, options);
-  const plan = JSON.parse(prepared[0]);
-  const secrets = prepared[1];
-  const signal = prepared[2];
+  const [opts, signal] = encodeOptions(options, "signal", isSignal);
+  const plan = JSON.parse(
+    w.prepare(op, client.config, `[${encode(a, 0)},${encode(b, 0)},${encode(d, 0)},${opts}]`),
+  );
+  // The request's secrets, for scrubbing an error: only a failure needs them as text.
+  let secrets;
+  const secretsText = () => (secrets ??= JSON.stringify(plan.k));
   const fetchFn = client.fetch;
   const deadline = Date.now() + plan.T;
   for (let attempt = 0; ; attempt++) {
     if (signal !== undefined && signal.aborted) {
-      throw w.failure(ABORTED, op, 0, 0, signal.reason, secrets, 0);
+      throw w.failure(ABORTED, op, 0, 0, signal.reason, secretsText(), 0);
     }
     // Each attempt gets its own limit, cut short by what is left of the whole call's.
     const remaining = deadline - Date.now();
@@ -60,14 +208,14 @@ async function attempts(w, op, client, a, b, d, options) {
       rx = await once(plan, fetchFn, signal, limit);
     } catch (e) {
       if (!(e instanceof Failure)) throw e;
-      if (e.kind === ABORTED) throw w.failure(ABORTED, op, 0, 0, e.cause, secrets, 0);
+      if (e.kind === ABORTED) throw w.failure(ABORTED, op, 0, 0, e.cause, secretsText(), 0);
       failed = e;
     }
     if (rx !== undefined && w.judge(op, rx.status, rx.opaque, rx.type, rx.body)) {
       try {
         return JSON.parse(decoder.decode(rx.body));
       } catch {
-        throw w.reject(op, rx.status, rx.opaque, rx.type, rx.body, secrets, attempt + 1);
+        throw w.reject(op, rx.status, rx.opaque, rx.type, rx.body, secretsText(), attempt + 1);
       }
     }
     // A failure: wait and try again if the policy allows and the wait ends before the deadline.
@@ -84,13 +232,13 @@ async function attempts(w, op, client, a, b, d, options) {
       try {
         await sleep(delay, signal);
       } catch (reason) {
-        throw w.failure(ABORTED, op, 0, 0, reason, secrets, 0);
+        throw w.failure(ABORTED, op, 0, 0, reason, secretsText(), 0);
       }
       continue;
     }
     throw rx !== undefined
-      ? w.reject(op, rx.status, rx.opaque, rx.type, rx.body, secrets, attempt + 1)
-      : w.failure(failed.kind, op, limit, failed.status, failed.cause, secrets, attempt + 1);
+      ? w.reject(op, rx.status, rx.opaque, rx.type, rx.body, secretsText(), attempt + 1)
+      : w.failure(failed.kind, op, limit, failed.status, failed.cause, secretsText(), attempt + 1);
   }
 }
 

@@ -10,13 +10,12 @@
 //! cause? }` that the entry files turn into a `SquareError`. Everything a function returns is a
 //! plain value, so nothing handed to JavaScript needs freeing.
 
-use js_sys::{Array, Function, Object, Reflect};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 
 use crate::config::{self, CallConfig, ClientConfig};
 use crate::error::{Error, ErrorCode};
-use crate::js::{self, error_to_js, split_options};
+use crate::input::{self, unmark, Special};
+use crate::js::{self, error_to_js};
 use crate::json::{self, Value};
 use crate::request::{self, HttpRequest, Operation, Replay};
 use crate::response::{self, RawResponse, MAX_BODY_BYTES};
@@ -27,23 +26,33 @@ fn throw(e: Error) -> JsValue {
     error_to_js(&e, None)
 }
 
-fn set(obj: &Object, key: &str, value: &JsValue) {
-    let _ = Reflect::set(obj, &JsValue::from_str(key), value);
-}
-
-/// Validates client options and returns them normalised, as a plain object the entry files keep
-/// and pass back on every call: `{ config, fetch? }`, where `config` is the checked options as a
-/// JSON string (`{baseUrl, squareVersion, headers, timeoutMs, totalTimeoutMs, maxRetries}`). One
-/// string per call is much cheaper than re-reading an options object member by member.
+/// Validates client options, as `transport.js`'s `normalize` encodes them (JSON with markers,
+/// see [`crate::input`]; `fetch` is kept on the JavaScript side), and returns them normalised:
+/// the JSON text the entry files keep and pass back on every call (`{baseUrl, squareVersion,
+/// headers, timeoutMs, totalTimeoutMs, maxRetries}`). One string per call is much cheaper than
+/// re-reading an options object member by member.
 #[wasm_bindgen(js_name = normalizeOptions, skip_typescript)]
-pub fn normalize_options(options: JsValue) -> Result<JsValue, JsValue> {
-    let (cfg, fetch) = client_from_js(&options).map_err(throw)?;
+pub fn normalize_options(options: &str) -> Result<String, JsValue> {
+    let client = || {
+        let value = input::parse_args(options, 1)?.into_iter().next();
+        let (value, fetch) = input::options(value.unwrap_or(Value::Null), "fetch")?;
+        let cfg = config::client_config(&value)?;
+        if fetch == Special::Bad {
+            return Err(Error::input(
+                ErrorCode::InvalidType,
+                "options.fetch",
+                "expected a function with the signature of fetch",
+            ));
+        }
+        Ok(cfg)
+    };
+    let cfg = client().map_err(throw)?;
     let headers = cfg
         .headers
         .iter()
         .map(|(k, v)| (k.clone(), Value::String(v.clone())))
         .collect();
-    let config = Value::Object(vec![
+    Ok(Value::Object(vec![
         ("baseUrl".into(), Value::String(cfg.base_url.clone())),
         (
             "squareVersion".into(),
@@ -59,13 +68,8 @@ pub fn normalize_options(options: JsValue) -> Result<JsValue, JsValue> {
             "maxRetries".into(),
             Value::Number(f64::from(cfg.max_retries)),
         ),
-    ]);
-    let obj = Object::new();
-    set(&obj, "config", &JsValue::from_str(&config.to_json()));
-    if let Some(f) = fetch {
-        set(&obj, "fetch", &f);
-    }
-    Ok(obj.into())
+    ])
+    .to_json())
 }
 
 thread_local! {
@@ -103,44 +107,17 @@ fn client_from_normalized(config: &JsValue) -> Result<ClientConfig, Error> {
     }
 }
 
-fn client_from_js(options: &JsValue) -> Result<(ClientConfig, Option<Function>), Error> {
-    let (value, special) = split_options(options, &["fetch"])?;
-    let cfg = config::client_config(&value)?;
-    let mut fetch = None;
-    for (name, v) in special {
-        if name == "fetch" && !v.is_null() {
-            match v.dyn_into::<Function>() {
-                Ok(f) => fetch = Some(f),
-                Err(_) => {
-                    return Err(Error::input(
-                        ErrorCode::InvalidType,
-                        "options.fetch",
-                        "expected a function with the signature of fetch",
-                    ))
-                }
-            }
-        }
-    }
-    Ok((cfg, fetch))
-}
-
-fn call_from_js(client: &ClientConfig, options: &JsValue) -> Result<(CallConfig, JsValue), Error> {
-    let (value, special) = split_options(options, &["signal"])?;
+fn call_from(client: &ClientConfig, options: Value) -> Result<CallConfig, Error> {
+    let (value, signal) = input::options(options, "signal")?;
     let cfg = config::call_config(client, &value)?;
-    let mut signal = JsValue::UNDEFINED;
-    for (name, v) in special {
-        if name == "signal" && !v.is_null() {
-            if !js::is_abort_signal(&v) {
-                return Err(Error::input(
-                    ErrorCode::InvalidType,
-                    "options.signal",
-                    "expected an AbortSignal",
-                ));
-            }
-            signal = v;
-        }
+    if signal == Special::Bad {
+        return Err(Error::input(
+            ErrorCode::InvalidType,
+            "options.signal",
+            "expected an AbortSignal",
+        ));
     }
-    Ok((cfg, signal))
+    Ok(cfg)
 }
 
 /// The operation numbered `op` by the entry files (0 ObtainToken, 1 RenewToken, 2 RevokeToken,
@@ -161,27 +138,22 @@ fn build(
     op: Operation,
     c: &ClientConfig,
     k: &CallConfig,
-    a: &JsValue,
-    b: &JsValue,
-    d: &JsValue,
+    [a, b, d]: [Value; 3],
 ) -> Result<HttpRequest, Error> {
     match op {
-        Operation::ObtainToken => request::obtain_token(c, k, &js::to_value(a, "body")?),
+        Operation::ObtainToken => request::obtain_token(c, k, &unmark(a, "body")?),
         Operation::RenewToken => request::renew_token(
             c,
             k,
-            &js::to_value(a, "clientId")?,
-            &js::to_value(b, "body")?,
-            &js::to_value(d, "authorization")?,
+            &unmark(a, "clientId")?,
+            &unmark(b, "body")?,
+            &unmark(d, "authorization")?,
         ),
-        Operation::RevokeToken => request::revoke_token(
-            c,
-            k,
-            &js::to_value(a, "body")?,
-            &js::to_value(b, "authorization")?,
-        ),
+        Operation::RevokeToken => {
+            request::revoke_token(c, k, &unmark(a, "body")?, &unmark(b, "authorization")?)
+        }
         Operation::RetrieveTokenStatus => {
-            request::retrieve_token_status(c, k, &js::to_value(a, "accessToken")?)
+            request::retrieve_token_status(c, k, &unmark(a, "accessToken")?)
         }
     }
 }
@@ -189,7 +161,8 @@ fn build(
 /// The plan of one call, as the JSON text `transport.js` reads: `u` URL, `m` method, `h` headers
 /// (with `Authorization`), `b` body or null, `t` attempt time limit, `T` whole-call time limit,
 /// `r` retries, `s` whether a retry after a possible delivery is allowed, `n` the most body
-/// bytes read.
+/// bytes read, `k` the request's secrets (longest first, as [`HttpRequest::secrets`] keeps
+/// them), which `transport.js` hands back to [`reject`] and [`failure`] as JSON text.
 fn plan_json(req: &HttpRequest, call: &CallConfig) -> String {
     let mut headers: Vec<(String, Value)> = req
         .headers
@@ -214,23 +187,20 @@ fn plan_json(req: &HttpRequest, call: &CallConfig) -> String {
         ("r".into(), Value::Number(f64::from(call.max_retries))),
         ("s".into(), Value::Bool(replay_ok)),
         ("n".into(), Value::Number(MAX_BODY_BYTES as f64)),
+        (
+            "k".into(),
+            Value::Array(
+                req.secrets
+                    .iter()
+                    .map(|s| Value::String(s.expose().to_owned()))
+                    .collect(),
+            ),
+        ),
     ])
     .to_json()
 }
 
-/// The request's secrets as the JSON array `transport.js` hands back to [`reject`] and
-/// [`failure`] (longest first, as [`HttpRequest::secrets`] keeps them).
-fn secrets_json(req: &HttpRequest) -> String {
-    Value::Array(
-        req.secrets
-            .iter()
-            .map(|s| Value::String(s.expose().to_owned()))
-            .collect(),
-    )
-    .to_json()
-}
-
-/// Reads back [`secrets_json`]. Anything else yields no secrets.
+/// Reads back the secrets (`k` of the plan) as JSON text. Anything else yields no secrets.
 fn secrets_from(text: &str) -> Vec<Secret> {
     match json::parse(text.as_bytes()) {
         Ok(Value::Array(items)) => items
@@ -244,27 +214,22 @@ fn secrets_from(text: &str) -> Vec<Secret> {
     }
 }
 
-/// Validates a call and builds its request: `[plan, secrets, signal]`, where `plan` is the JSON
-/// text described at `plan_json` (in this file), `secrets` the JSON text to hand back on failure, and
-/// `signal` the caller's `AbortSignal` or `undefined`. Throws the coded error of bad input;
-/// nothing is sent then.
+/// Validates a call and builds its request. `input` is the JSON text of `[a, b, d, options]`
+/// as `transport.js` encodes them (see [`crate::input`]; `options.signal` is kept on the
+/// JavaScript side). Returns the plan as JSON text (described at `plan_json`, in this file), or
+/// throws the coded error of bad input; nothing is sent then.
 #[wasm_bindgen(skip_typescript)]
-pub fn prepare(
-    op: u32,
-    config: JsValue,
-    a: JsValue,
-    b: JsValue,
-    d: JsValue,
-    options: JsValue,
-) -> Result<Array, JsValue> {
-    let cfg = client_from_normalized(&config).map_err(throw)?;
-    let (call, signal) = call_from_js(&cfg, &options).map_err(throw)?;
-    let req = build(operation(op), &cfg, &call, &a, &b, &d).map_err(throw)?;
-    Ok(Array::of3(
-        &JsValue::from_str(&plan_json(&req, &call)),
-        &JsValue::from_str(&secrets_json(&req)),
-        &signal,
-    ))
+pub fn prepare(op: u32, config: JsValue, input: &str) -> Result<String, JsValue> {
+    let plan = || {
+        let cfg = client_from_normalized(&config)?;
+        let mut args = input::parse_args(input, 4)?.into_iter();
+        let mut next = || args.next().unwrap_or(Value::Null);
+        let (a, b, d, options) = (next(), next(), next(), next());
+        let call = call_from(&cfg, options)?;
+        let req = build(operation(op), &cfg, &call, [a, b, d])?;
+        Ok(plan_json(&req, &call))
+    };
+    plan().map_err(throw)
 }
 
 /// Whether a response is a good answer of operation `op`: then its body is UTF-8 JSON of the

@@ -5,7 +5,6 @@
 
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 
 use crate::error::{Body, Error, ErrorCode};
 use crate::json::Value;
@@ -25,10 +24,7 @@ extern "C" {
     fn reflect_own_descriptor(target: &JsValue, key: &JsValue) -> Result<JsValue, JsValue>;
 }
 
-/// Deepest nesting accepted in caller input (the deepest real input is 2 levels).
-const MAX_INPUT_DEPTH: usize = 8;
-/// Most members or items accepted in one caller object or array.
-const MAX_INPUT_ITEMS: usize = 256;
+use crate::input::{MAX_INPUT_DEPTH, MAX_INPUT_ITEMS};
 
 fn unreadable(path: &str) -> Error {
     Error::input(
@@ -125,70 +121,6 @@ fn convert(v: &JsValue, path: &str, depth: usize) -> Result<Value, Error> {
     Ok(Value::Object(members))
 }
 
-/// Option members passed through as JavaScript values, by name.
-pub type Special = Vec<(&'static str, JsValue)>;
-
-/// Splits an options object into its JSON-like part and the members named in `special`
-/// (functions and signals), which are returned as they are. `undefined` means no options.
-pub fn split_options(v: &JsValue, special: &[&str]) -> Result<(Value, Special), Error> {
-    if v.is_undefined() || v.is_null() {
-        return Ok((Value::Null, Vec::new()));
-    }
-    // A revoked Proxy makes `Array.isArray` throw: that is unreadable, not an array.
-    let array = is_array(v).map_err(|_| unreadable("options"))?;
-    if !v.is_object() || v.is_function() || array {
-        let got = if v.as_string().is_some() {
-            "string"
-        } else if v.as_f64().is_some() {
-            "number"
-        } else if v.as_bool().is_some() {
-            "boolean"
-        } else if v.is_function() {
-            "function"
-        } else if v.is_object() {
-            "array"
-        } else {
-            "value of another type"
-        };
-        return Err(Error::input(
-            ErrorCode::InvalidType,
-            "options",
-            format!("expected an object, got {got}"),
-        ));
-    }
-    let keys = object_keys(v).map_err(|_| unreadable("options"))?;
-    if keys.length() as usize > MAX_INPUT_ITEMS {
-        return Err(Error::input(
-            ErrorCode::InvalidValue,
-            "options",
-            "has too many members",
-        ));
-    }
-    let mut members = Vec::new();
-    let mut extracted = Vec::new();
-    for key in keys.iter() {
-        let Some(name) = key.as_string() else {
-            continue;
-        };
-        let p = format!("options.{name}");
-        let item = reflect_get(v, &key).map_err(|_| unreadable(&p))?;
-        if item.is_undefined() {
-            continue;
-        }
-        match SPECIAL.iter().find(|s| **s == name) {
-            Some(s) if special.contains(s) => {
-                extracted.push((*s, item));
-                // Keep the key visible to the validator so that it is not reported as unknown.
-                members.push((name, Value::Null));
-            }
-            _ => members.push((name.clone(), convert(&item, &p, 1)?)),
-        }
-    }
-    Ok((Value::Object(members), extracted))
-}
-
-const SPECIAL: [&str; 2] = ["fetch", "signal"];
-
 fn set(obj: &Object, key: &str, value: &JsValue) {
     // Setting an own data property on a fresh plain object with a fixed key cannot throw.
     let _ = Reflect::set(obj, &JsValue::from_str(key), value);
@@ -246,17 +178,6 @@ pub fn error_to_js(e: &Error, cause: Option<&JsValue>) -> JsValue {
         set(&obj, "cause", c);
     }
     obj.into()
-}
-
-#[wasm_bindgen]
-extern "C" {
-    /// The global `AbortSignal` class, only for `instanceof`.
-    type AbortSignal;
-}
-
-/// Whether `v` is an `AbortSignal`.
-pub fn is_abort_signal(v: &JsValue) -> bool {
-    v.is_instance_of::<AbortSignal>()
 }
 
 /// Most objects and strings looked at while searching a `cause` for secrets; past it the cause

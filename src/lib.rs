@@ -6,6 +6,7 @@
 //!
 //! The crate is split so that almost all logic is pure and tested natively:
 //! - [`config`] validates client and per-call options;
+//! - [`input`] reads caller input as the package's JavaScript encodes it (one JSON text);
 //! - [`request`] validates a call's input and builds the request (method, URL, headers, body);
 //! - [`response`] judges a response (status, content type, bytes) and maps every failure to a
 //!   coded [`error::Error`];
@@ -20,6 +21,7 @@
 pub mod authorize;
 pub mod config;
 pub mod error;
+pub mod input;
 pub mod json;
 pub mod request;
 pub mod response;

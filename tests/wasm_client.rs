@@ -13,7 +13,6 @@
 )]
 
 use js_sys::{Array, Promise, Reflect, JSON};
-use square_oauth_edge::api;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -110,7 +109,7 @@ async fn code(extra: &str) -> String {
 }
 
 fn client(extra: &str) -> JsValue {
-    api::normalize_options(json(&format!(r#"{{"baseUrl":"{}"{extra}}}"#, fake()))).unwrap()
+    normalize(json(&format!(r#"{{"baseUrl":"{}"{extra}}}"#, fake()))).unwrap()
 }
 
 async fn ok(p: impl std::future::Future<Output = Result<JsValue, JsValue>>) -> JsValue {
@@ -416,7 +415,7 @@ async fn bad_input_sends_nothing() {
     ))
     .await;
     assert_eq!(s(&e, "code"), "CONFLICTING_FIELDS");
-    let e = api::normalize_options(json(r#"{"baseUrl":"http://example.com"}"#)).unwrap_err();
+    let e = normalize(json(r#"{"baseUrl":"http://example.com"}"#)).unwrap_err();
     assert_eq!(s(&e, "code"), "INSECURE_URL");
     assert_eq!(requests().await.length(), before, "nothing was sent");
 }

@@ -18,7 +18,7 @@
 use std::collections::HashSet;
 
 use js_sys::{Array, Date, Function, Promise, Reflect};
-use square_oauth_edge::{api, flow_api};
+use square_oauth_edge::flow_api;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -367,7 +367,7 @@ async fn fake_now() -> f64 {
 }
 
 fn client() -> JsValue {
-    api::normalize_options(json(&format!(
+    normalize(json(&format!(
         r#"{{"baseUrl":"{}","maxRetries":0}}"#,
         fake()
     )))

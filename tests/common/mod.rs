@@ -36,6 +36,8 @@ pub fn json(s: &str) -> JsValue {
 // Rust functions.
 #[wasm_bindgen(module = "/pkg-template/transport.js")]
 extern "C" {
+    #[wasm_bindgen(js_name = normalize, catch)]
+    fn transport_normalize(w: &JsValue, options: &JsValue) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_name = run)]
     fn transport_run(
         w: &JsValue,
@@ -78,9 +80,16 @@ fn exports() -> JsValue {
                 Reflect::set(&w, &JsValue::from_str(name), &f).unwrap();
             };
             put(
+                "normalizeOptions",
+                Closure::<dyn FnMut(String) -> Result<String, JsValue>>::new(|o: String| {
+                    api::normalize_options(&o)
+                })
+                .into_js_value(),
+            );
+            put(
                 "prepare",
-                Closure::<dyn FnMut(u32, JsValue, JsValue, JsValue, JsValue, JsValue) -> Result<js_sys::Array, JsValue>>::new(
-                    api::prepare,
+                Closure::<dyn FnMut(u32, JsValue, String) -> Result<String, JsValue>>::new(
+                    |op, config, input: String| api::prepare(op, config, &input),
                 )
                 .into_js_value(),
             );
@@ -126,6 +135,12 @@ fn exports() -> JsValue {
         };
     }
     W.with(|w| w.clone())
+}
+
+/// Client options as `OAuthClient`'s constructor normalises them (`transport.js`'s `normalize`):
+/// `{ config, fetch }`, or the error it throws.
+pub fn normalize(options: JsValue) -> Result<JsValue, JsValue> {
+    transport_normalize(&exports(), &options)
 }
 
 /// Runs operation `op` through `transport.js`, as `OAuthClient` does.
