@@ -1,12 +1,13 @@
 // OAuth flow helpers: authorize URL, PKCE, state, callback, refresh timing. Thin wrappers over
-// the wasm exports, which validate everything; input errors become SquareError. Web Crypto
-// failures (a runtime without the global `crypto`) are thrown as the runtime's own error.
+// the wasm exports, which validate everything (input crosses as one JSON text, see
+// transport.js); input errors become SquareError. Web Crypto failures (a runtime without the global `crypto`) are thrown as the runtime's own error.
 import * as wasm from "./square_oauth_edge.js";
 import { sync } from "./errors.js";
+import { encodeArgs, encodeCallbackArgs, encodeRefreshArgs } from "./transport.js";
 
 /** `{base}/oauth2/authorize?…` for the chosen environment; see index.d.ts. */
 export function authorizeUrl(params, options) {
-  return sync(() => wasm.authorizeUrl(params, options));
+  return sync(() => wasm.authorizeUrl(encodeArgs(params, options)));
 }
 
 /** `{ code_verifier, code_challenge, code_challenge_method: "S256" }` from Web Crypto. */
@@ -24,10 +25,10 @@ export function createState() {
 
 /** `{ code, state }` of the authorization callback, after checking `state`. */
 export function parseCallback(url, expectedState) {
-  return sync(() => wasm.parseCallback(url, expectedState));
+  return JSON.parse(sync(() => wasm.parseCallback(encodeCallbackArgs(url, expectedState))));
 }
 
 /** Whether a token is due for a refresh under Square's 7-day guidance. */
 export function shouldRefresh(token, options) {
-  return sync(() => wasm.shouldRefresh(token, options));
+  return sync(() => wasm.shouldRefresh(encodeRefreshArgs(token, options)));
 }

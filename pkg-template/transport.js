@@ -62,6 +62,8 @@ function encode(v, depth) {
   let keys;
   try {
     if (Array.isArray(v)) return encodeArray(v, depth);
+    // A Date is its epoch milliseconds (shouldRefresh's `now`; NaN when invalid).
+    if (v instanceof Date) return encode(v.getTime(), depth);
     keys = Object.keys(v);
   } catch {
     return UNREADABLE;
@@ -144,6 +146,39 @@ function encodeOptions(options, name, isKind) {
     out += (out.length > 1 ? "," : "") + str(k) + ":" + text;
   }
   return [out + "}", special];
+}
+
+/** The JSON text of `[...values]`, each encoded at the top level (the flow helpers' input). */
+export function encodeArgs(...values) {
+  return `[${values.map((v) => encode(v, 0)).join(",")}]`;
+}
+
+/** `parseCallback`'s input: `url` is a string, or an object read through its string `href`. */
+export function encodeCallbackArgs(url, expectedState) {
+  if (url !== null && typeof url === "object") {
+    let href;
+    try {
+      href = url.href;
+    } catch {
+      // Unreadable: no string, as for any object without one.
+    }
+    url = typeof href === "string" ? href : {};
+  }
+  return encodeArgs(url, expectedState);
+}
+
+/** `shouldRefresh`'s input: of a token object only `expires_at` is read. */
+export function encodeRefreshArgs(token, options) {
+  if (token !== null && typeof token === "object") {
+    let expires;
+    try {
+      expires = encode(token.expires_at, 1);
+    } catch {
+      expires = UNREADABLE;
+    }
+    return `[{"expires_at":${expires}},${encode(options, 0)}]`;
+  }
+  return encodeArgs(token, options);
 }
 
 const isFunction = (f) => typeof f === "function";

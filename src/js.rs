@@ -1,7 +1,7 @@
-//! Conversions between JavaScript values and this crate's types, written so that nothing a
-//! caller passes in can throw through wasm or panic: every property read goes through a
-//! `catch`ing binding (getters that throw, Proxies, revoked Proxies), and every unusual type
-//! (BigInt, Symbol, functions) becomes a coded input error.
+//! Rust → JavaScript: the plain error objects the package's JavaScript turns into `SquareError`,
+//! and the scrubbing of a `cause` that came from `fetch`. (Caller input goes the other way as one
+//! JSON text, see [`crate::input`], so no caller getter ever runs inside wasm.) Reads of a
+//! `cause` go through `catch`ing bindings, so nothing can throw through wasm or panic.
 
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
@@ -12,113 +12,12 @@ use crate::secret::Secret;
 
 #[wasm_bindgen]
 extern "C" {
-    #[wasm_bindgen(catch, js_namespace = Object, js_name = keys)]
-    fn object_keys(target: &JsValue) -> Result<Array, JsValue>;
-    #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
-    fn is_array(target: &JsValue) -> Result<bool, JsValue>;
     #[wasm_bindgen(catch, js_namespace = Reflect, js_name = get)]
     fn reflect_get(target: &JsValue, key: &JsValue) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_namespace = Reflect, js_name = ownKeys)]
     fn reflect_own_keys(target: &JsValue) -> Result<Array, JsValue>;
     #[wasm_bindgen(catch, js_namespace = Reflect, js_name = getOwnPropertyDescriptor)]
     fn reflect_own_descriptor(target: &JsValue, key: &JsValue) -> Result<JsValue, JsValue>;
-}
-
-use crate::input::{MAX_INPUT_DEPTH, MAX_INPUT_ITEMS};
-
-fn unreadable(path: &str) -> Error {
-    Error::input(
-        ErrorCode::InvalidType,
-        path,
-        "could not be read (a getter or Proxy trap threw)",
-    )
-}
-
-/// Converts caller input into a [`Value`]. `undefined` members are dropped, as `JSON.stringify`
-/// drops them. `path` names the value in errors (`body`, `options`).
-pub fn to_value(v: &JsValue, path: &str) -> Result<Value, Error> {
-    convert(v, path, 0)
-}
-
-fn convert(v: &JsValue, path: &str, depth: usize) -> Result<Value, Error> {
-    if v.is_undefined() || v.is_null() {
-        return Ok(Value::Null);
-    }
-    if let Some(s) = v.as_string() {
-        return Ok(Value::String(s));
-    }
-    if let Some(b) = v.as_bool() {
-        return Ok(Value::Bool(b));
-    }
-    if let Some(n) = v.as_f64() {
-        return Ok(Value::Number(n));
-    }
-    let kind = if v.is_bigint() {
-        Some("a bigint")
-    } else if v.is_symbol() {
-        Some("a symbol")
-    } else if v.is_function() {
-        Some("a function")
-    } else if !v.is_object() {
-        Some("an unsupported value")
-    } else {
-        None
-    };
-    if let Some(kind) = kind {
-        return Err(Error::input(
-            ErrorCode::InvalidType,
-            path,
-            format!("{kind} is not accepted here"),
-        ));
-    }
-    if depth >= MAX_INPUT_DEPTH {
-        return Err(Error::input(
-            ErrorCode::InvalidValue,
-            path,
-            "is nested too deeply",
-        ));
-    }
-    if is_array(v).map_err(|_| unreadable(path))? {
-        let len = reflect_get(v, &JsValue::from_str("length"))
-            .map_err(|_| unreadable(path))?
-            .as_f64()
-            .unwrap_or(0.0);
-        if !(0.0..=MAX_INPUT_ITEMS as f64).contains(&len) {
-            return Err(Error::input(
-                ErrorCode::InvalidValue,
-                path,
-                format!("has more than {MAX_INPUT_ITEMS} items"),
-            ));
-        }
-        let mut items = Vec::with_capacity(len as usize);
-        for i in 0..len as u32 {
-            let p = format!("{path}[{i}]");
-            let item = reflect_get(v, &JsValue::from(i)).map_err(|_| unreadable(&p))?;
-            items.push(convert(&item, &p, depth + 1)?);
-        }
-        return Ok(Value::Array(items));
-    }
-    let keys = object_keys(v).map_err(|_| unreadable(path))?;
-    if keys.length() as usize > MAX_INPUT_ITEMS {
-        return Err(Error::input(
-            ErrorCode::InvalidValue,
-            path,
-            format!("has more than {MAX_INPUT_ITEMS} members"),
-        ));
-    }
-    let mut members = Vec::with_capacity(keys.length() as usize);
-    for key in keys.iter() {
-        let Some(name) = key.as_string() else {
-            continue;
-        };
-        let p = format!("{path}.{name}");
-        let item = reflect_get(v, &key).map_err(|_| unreadable(&p))?;
-        if item.is_undefined() {
-            continue;
-        }
-        members.push((name, convert(&item, &p, depth + 1)?));
-    }
-    Ok(Value::Object(members))
 }
 
 fn set(obj: &Object, key: &str, value: &JsValue) {

@@ -140,7 +140,7 @@ fn create_state_shape() {
 
 #[wasm_bindgen_test]
 fn authorize_url_export() {
-    let url = flow_api::authorize_url(
+    let url = authorize_url(
         json(
             r#"{"client_id":"sq0idp-a b","scope":["PAYMENTS_READ","ORDERS_READ"],"state":"x&y",
                 "redirect_uri":"http://localhost:3000/cb","locale":"ja-JP","session":false,
@@ -160,17 +160,17 @@ fn authorize_url_export() {
     let params = json(r#"{"client_id":"a"}"#);
     Reflect::set(&params, &"state".into(), &JsValue::UNDEFINED).unwrap();
     assert_eq!(
-        flow_api::authorize_url(params, JsValue::UNDEFINED).unwrap(),
+        authorize_url(params, JsValue::UNDEFINED).unwrap(),
         "https://connect.squareup.com/oauth2/authorize?client_id=a"
     );
     let m = assert_error(
-        flow_api::authorize_url(json(r#"{"clientId":"a"}"#), JsValue::UNDEFINED),
+        authorize_url(json(r#"{"clientId":"a"}"#), JsValue::UNDEFINED),
         "UNKNOWN_FIELD",
         Some("params.clientId"),
     );
     assert!(m.contains("\"client_id\""), "{m}");
     assert_error(
-        flow_api::authorize_url(
+        authorize_url(
             json(r#"{"client_id":"a","scope":["PAYMENT_READ"]}"#),
             JsValue::UNDEFINED,
         ),
@@ -178,12 +178,12 @@ fn authorize_url_export() {
         Some("params.scope"),
     );
     assert_error(
-        flow_api::authorize_url(JsValue::UNDEFINED, JsValue::UNDEFINED),
+        authorize_url(JsValue::UNDEFINED, JsValue::UNDEFINED),
         "MISSING_FIELD",
         Some("params"),
     );
     assert_error(
-        flow_api::authorize_url(
+        authorize_url(
             json(r#"{"client_id":"a"}"#),
             json(r#"{"baseUrl":"http://example.com"}"#),
         ),
@@ -191,7 +191,7 @@ fn authorize_url_export() {
         Some("options.baseUrl"),
     );
     assert_error(
-        flow_api::authorize_url(JsValue::from_str("a"), JsValue::UNDEFINED),
+        authorize_url(JsValue::from_str("a"), JsValue::UNDEFINED),
         "INVALID_TYPE",
         Some("params"),
     );
@@ -201,7 +201,7 @@ fn authorize_url_export() {
             .call0(&JsValue::NULL)
             .unwrap();
     assert_error(
-        flow_api::authorize_url(hostile, JsValue::UNDEFINED),
+        authorize_url(hostile, JsValue::UNDEFINED),
         "INVALID_TYPE",
         Some("params.client_id"),
     );
@@ -211,12 +211,12 @@ fn authorize_url_export() {
 fn parse_callback_export() {
     let href = "https://app.example/cb?code=sq0cgb-abc&response_type=code&state=st%2B1";
     for url in [JsValue::from_str(href), new_url(href)] {
-        let c = flow_api::parse_callback(url, JsValue::from_str("st+1")).unwrap();
+        let c = parse_callback(url, JsValue::from_str("st+1")).unwrap();
         assert_eq!(s(&c, "code"), "sq0cgb-abc");
         assert_eq!(s(&c, "state"), "st+1");
     }
     let m = assert_error(
-        flow_api::parse_callback(
+        parse_callback(
             new_url(
                 "https://app.example/cb?error=access_denied&error_description=user_denied&state=st",
             ),
@@ -227,7 +227,7 @@ fn parse_callback_export() {
     );
     assert!(m.contains("user_denied"), "{m}");
     assert_error(
-        flow_api::parse_callback(
+        parse_callback(
             JsValue::from_str("https://app.example/cb?error=temporarily_unavailable&state=st"),
             JsValue::from_str("st"),
         ),
@@ -235,7 +235,7 @@ fn parse_callback_export() {
         None,
     );
     let m = assert_error(
-        flow_api::parse_callback(
+        parse_callback(
             JsValue::from_str("https://app.example/cb?code=sq0cgb-abc&state=st-other"),
             JsValue::from_str("st-expected"),
         ),
@@ -244,7 +244,7 @@ fn parse_callback_export() {
     );
     assert!(!m.contains("sq0cgb-abc") && !m.contains("st-"), "{m}");
     assert_error(
-        flow_api::parse_callback(
+        parse_callback(
             JsValue::from_str("https://app.example/cb?state=st"),
             JsValue::from_str("st"),
         ),
@@ -252,7 +252,7 @@ fn parse_callback_export() {
         None,
     );
     assert_error(
-        flow_api::parse_callback(
+        parse_callback(
             JsValue::from_str("https://app.example/cb?code=c"),
             JsValue::UNDEFINED,
         ),
@@ -260,12 +260,12 @@ fn parse_callback_export() {
         Some("expectedState"),
     );
     assert_error(
-        flow_api::parse_callback(JsValue::from_f64(1.0), JsValue::from_str("st")),
+        parse_callback(JsValue::from_f64(1.0), JsValue::from_str("st")),
         "INVALID_TYPE",
         Some("url"),
     );
     assert_error(
-        flow_api::parse_callback(json("{}"), JsValue::from_str("st")),
+        parse_callback(json("{}"), JsValue::from_str("st")),
         "INVALID_TYPE",
         Some("url"),
     );
@@ -282,52 +282,46 @@ fn should_refresh_export() {
     let date = |ms: f64| JsValue::from(Date::new(&JsValue::from_f64(ms)));
     let token =
         json(r#"{"access_token":"EAAA","expires_at":"2025-05-03T18:31:06Z","refresh_token":"r"}"#);
-    assert!(!flow_api::should_refresh(token.clone(), opts(JsValue::from_f64(now))).unwrap());
-    assert!(!flow_api::should_refresh(token.clone(), opts(date(now))).unwrap());
-    assert!(flow_api::should_refresh(token.clone(), opts(date(now + 7.0 * 86_400_000.0))).unwrap());
-    assert!(
-        flow_api::should_refresh(JsValue::from_str("2025-04-26T18:31:06Z"), opts(date(now)))
-            .unwrap()
-    );
-    assert!(
-        !flow_api::should_refresh(JsValue::from_str("2025-04-26T18:31:07Z"), opts(date(now)))
-            .unwrap()
-    );
-    assert!(flow_api::should_refresh(json("{}"), JsValue::UNDEFINED).unwrap());
-    assert!(flow_api::should_refresh(json(r#"{"expires_at":""}"#), JsValue::UNDEFINED).unwrap());
+    assert!(!should_refresh(token.clone(), opts(JsValue::from_f64(now))).unwrap());
+    assert!(!should_refresh(token.clone(), opts(date(now))).unwrap());
+    assert!(should_refresh(token.clone(), opts(date(now + 7.0 * 86_400_000.0))).unwrap());
+    assert!(should_refresh(JsValue::from_str("2025-04-26T18:31:06Z"), opts(date(now))).unwrap());
+    assert!(!should_refresh(JsValue::from_str("2025-04-26T18:31:07Z"), opts(date(now))).unwrap());
+    assert!(should_refresh(json("{}"), JsValue::UNDEFINED).unwrap());
+    assert!(should_refresh(json(r#"{"expires_at":""}"#), JsValue::UNDEFINED).unwrap());
     // Without `now`, the real clock: a token from 2025 has expired.
-    assert!(flow_api::should_refresh(token.clone(), JsValue::UNDEFINED).unwrap());
+    assert!(should_refresh(token.clone(), JsValue::UNDEFINED).unwrap());
     // Issued 10 days ago (expires in 20): not due when refreshing after 25 days.
     let o = json(r#"{"refreshAfterDays":25}"#);
     Reflect::set(&o, &"now".into(), &date(now + 10.0 * 86_400_000.0)).unwrap();
-    assert!(!flow_api::should_refresh(token.clone(), o).unwrap());
+    assert!(!should_refresh(token.clone(), o).unwrap());
     assert_error(
-        flow_api::should_refresh(token.clone(), opts(date(f64::NAN))),
+        should_refresh(token.clone(), opts(date(f64::NAN))),
         "INVALID_VALUE",
         Some("options.now"),
     );
     assert_error(
-        flow_api::should_refresh(token.clone(), opts(JsValue::from_str("today"))),
+        should_refresh(token.clone(), opts(JsValue::from_str("today"))),
         "INVALID_TYPE",
         Some("options.now"),
     );
     assert_error(
-        flow_api::should_refresh(token.clone(), json(r#"{"refreshAfterDays":45}"#)),
+        should_refresh(token.clone(), json(r#"{"refreshAfterDays":45}"#)),
         "INVALID_VALUE",
         Some("options.refreshAfterDays"),
     );
     assert_error(
-        flow_api::should_refresh(token.clone(), json(r#"{"refresh_after_days":1}"#)),
+        should_refresh(token.clone(), json(r#"{"refresh_after_days":1}"#)),
         "UNKNOWN_FIELD",
         Some("options.refresh_after_days"),
     );
     assert_error(
-        flow_api::should_refresh(json(r#"{"expires_at":5}"#), JsValue::UNDEFINED),
+        should_refresh(json(r#"{"expires_at":5}"#), JsValue::UNDEFINED),
         "INVALID_TYPE",
         Some("token.expires_at"),
     );
     assert_error(
-        flow_api::should_refresh(JsValue::UNDEFINED, JsValue::UNDEFINED),
+        should_refresh(JsValue::UNDEFINED, JsValue::UNDEFINED),
         "MISSING_FIELD",
         Some("token"),
     );
@@ -394,7 +388,7 @@ async fn pkce_flow_end_to_end() {
         Reflect::set(&params, &k.into(), &v.into()).unwrap();
     }
     let options = json(&format!(r#"{{"baseUrl":"{}"}}"#, fake()));
-    let url = flow_api::authorize_url(params.into(), options).unwrap();
+    let url = authorize_url(params.into(), options).unwrap();
     assert!(url.starts_with(&format!("{}/oauth2/authorize?client_id=", fake())));
 
     let landed = consent(&url, "allow").await;
@@ -402,11 +396,11 @@ async fn pkce_flow_end_to_end() {
     // A forged callback with another state is refused before its code is handed out.
     let forged = landed.replace(&state, "forged-state");
     assert_error(
-        flow_api::parse_callback(JsValue::from_str(&forged), JsValue::from_str(&state)),
+        parse_callback(JsValue::from_str(&forged), JsValue::from_str(&state)),
         "STATE_MISMATCH",
         None,
     );
-    let callback = flow_api::parse_callback(new_url(&landed), JsValue::from_str(&state)).unwrap();
+    let callback = parse_callback(new_url(&landed), JsValue::from_str(&state)).unwrap();
     assert_eq!(s(&callback, "state"), state);
     let code = s(&callback, "code");
 
@@ -433,8 +427,8 @@ async fn pkce_flow_end_to_end() {
         Reflect::set(&o, &"now".into(), &JsValue::from_f64(ms)).unwrap();
         JsValue::from(o)
     };
-    assert!(!flow_api::should_refresh(token.clone(), at(now)).unwrap());
-    assert!(flow_api::should_refresh(token.clone(), at(now + 7.0 * 86_400_000.0)).unwrap());
+    assert!(!should_refresh(token.clone(), at(now)).unwrap());
+    assert!(should_refresh(token.clone(), at(now + 7.0 * 86_400_000.0)).unwrap());
 
     // PKCE refresh: a new single-use refresh token each time; the old one is spent.
     let refresh = |t: &str| {
@@ -457,11 +451,10 @@ async fn deny_end_to_end() {
     let params = json(&format!(
         r#"{{"client_id":"{APP_ID}","state":"{state}","redirect_uri":"{redirect}","locale":"en-US"}}"#
     ));
-    let url =
-        flow_api::authorize_url(params, json(&format!(r#"{{"baseUrl":"{}"}}"#, fake()))).unwrap();
+    let url = authorize_url(params, json(&format!(r#"{{"baseUrl":"{}"}}"#, fake()))).unwrap();
     let landed = consent(&url, "deny").await;
     let m = assert_error(
-        flow_api::parse_callback(JsValue::from_str(&landed), JsValue::from_str(&state)),
+        parse_callback(JsValue::from_str(&landed), JsValue::from_str(&state)),
         "ACCESS_DENIED",
         None,
     );

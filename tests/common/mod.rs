@@ -36,6 +36,12 @@ pub fn json(s: &str) -> JsValue {
 // Rust functions.
 #[wasm_bindgen(module = "/pkg-template/transport.js")]
 extern "C" {
+    #[wasm_bindgen(js_name = encodeArgs, variadic)]
+    fn encode_args(values: &js_sys::Array) -> String;
+    #[wasm_bindgen(js_name = encodeCallbackArgs)]
+    fn encode_callback_args(url: &JsValue, expected_state: &JsValue) -> String;
+    #[wasm_bindgen(js_name = encodeRefreshArgs)]
+    fn encode_refresh_args(token: &JsValue, options: &JsValue) -> String;
     #[wasm_bindgen(js_name = normalize, catch)]
     fn transport_normalize(w: &JsValue, options: &JsValue) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_name = run)]
@@ -240,4 +246,21 @@ pub async fn create_pkce() -> Result<JsValue, JsValue> {
         js_sys::Reflect::set(&obj, &k.into(), &v.into())?;
     }
     Ok(obj.into())
+}
+
+/// `authorizeUrl(params, options)` as `flow.js` calls the wasm.
+pub fn authorize_url(params: JsValue, options: JsValue) -> Result<String, JsValue> {
+    square_oauth_edge::flow_api::authorize_url(&encode_args(&js_sys::Array::of2(&params, &options)))
+}
+
+/// `parseCallback(url, expectedState)` as `flow.js` calls the wasm: `{ code, state }`.
+pub fn parse_callback(url: JsValue, expected_state: JsValue) -> Result<JsValue, JsValue> {
+    let text =
+        square_oauth_edge::flow_api::parse_callback(&encode_callback_args(&url, &expected_state))?;
+    JSON::parse(&text)
+}
+
+/// `shouldRefresh(token, options)` as `flow.js` calls the wasm.
+pub fn should_refresh(token: JsValue, options: JsValue) -> Result<bool, JsValue> {
+    square_oauth_edge::flow_api::should_refresh(&encode_refresh_args(&token, &options))
 }

@@ -3,7 +3,7 @@
 // before sending. client_id values that look like paths are percent-encoded into one segment.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { OAuthClient, SquareError } from "../../pkg/node.js";
+import { OAuthClient, SquareError, authorizeUrl } from "../../pkg/node.js";
 import { startScripted } from "./scripted-server.mjs";
 import { badInputs, runBadInput } from "./bad-inputs.mjs";
 import { failure, OPS } from "./common.mjs";
@@ -80,8 +80,8 @@ async function externrefGrowth(run) {
 }
 
 test("an injected fetch that throws, 10,000 times, leaves no wasm-bindgen externref slot behind", async () => {
-  // The client calls an injected fetch from a promise reaction, so its exception is a rejection,
-  // never an exception caught in wasm (see the todo test below).
+  // The package's JavaScript calls an injected fetch (transport.js), so its exception never
+  // reaches wasm.
   const throwing = new OAuthClient({ fetch: () => { throw new TypeError("sync"); }, maxRetries: 0 });
   const { before, after } = await externrefGrowth(async () => {
     for (let i = 0; i < 5000; i++) await OPS.revoke(throwing).catch(() => {});
@@ -89,21 +89,18 @@ test("an injected fetch that throws, 10,000 times, leaves no wasm-bindgen extern
   assert.ok(after - before <= 256, `the externref table grew from ${before} to ${after} slots`);
 });
 
+// Caller input is read by the package's JavaScript (transport.js `encode`), never from wasm: a
+// getter or Proxy trap that throws cannot reach a wasm-bindgen `catch` import (whose shim in
+// wasm-bindgen 0.2.130 leaks one externref slot per caught exception).
 test(
-  "inputs whose getters throw, 10,000 times, leave no wasm-bindgen externref slot behind",
-  {
-    todo:
-      "KNOWN GAP (wasm-bindgen 0.2.130, which always uses reference types): a `catch` import " +
-      "returning a JS value leaks one externref-table slot (8 bytes of table, 4 bytes of wasm memory) each " +
-      "time the JS side throws: the generated shim returns early and never drops the return slot. Hit by " +
-      "getters/Proxies in the caller's input that throw (src/js.rs reflect_get/object_keys). Reading input " +
-      "through a unit-returning Object.assign would avoid it but lose the exact field named in the error. " +
-      "Fix: a wasm-bindgen release that frees the slot.",
-  },
+  "inputs whose getters throw, 5,000 times each through the client and the flow helpers, leave no externref slot behind",
   async () => {
     const { before, after } = await externrefGrowth(async () => {
       for (let i = 0; i < 5000; i++) {
         await ctx.client.obtainToken({ get code() { throw new Error("getter"); } }).catch(() => {});
+        try {
+          authorizeUrl({ get client_id() { throw new Error("getter"); } });
+        } catch {}
       }
     });
     assert.ok(after - before <= 256, `the externref table grew from ${before} to ${after} slots`);
