@@ -210,70 +210,66 @@ class Failure {
  * Runs operation `op` (0 ObtainToken, 1 RenewToken, 2 RevokeToken, 3 RetrieveTokenStatus) with
  * up to three positional arguments, under the retry policy. `w` holds the wasm exports and
  * `lift`, which turns the plain error objects they return into the caller's error class.
- * `client` is what `normalizeOptions` returned: `{ config, fetch? }`.
+ * `client` is what `normalize` returned: `{ config, fetch }`.
  */
 export async function run(w, op, client, a, b, d, options) {
   try {
-    return await attempts(w, op, client, a, b, d, options);
+    const [opts, signal] = encodeOptions(options, "signal", isSignal);
+    const plan = JSON.parse(
+      w.prepare(op, client.config, `[${encode(a, 0)},${encode(b, 0)},${encode(d, 0)},${opts}]`),
+    );
+    // The request's secrets, for scrubbing an error: only a failure needs them as text.
+    let secrets;
+    const secretsText = () => (secrets ??= JSON.stringify(plan.k));
+    const fetchFn = client.fetch;
+    const deadline = Date.now() + plan.T;
+    for (let attempt = 0; ; attempt++) {
+      if (signal !== undefined && signal.aborted) {
+        throw w.failure(ABORTED, op, 0, 0, signal.reason, secretsText(), 0);
+      }
+      // Each attempt gets its own limit, cut short by what is left of the whole call's.
+      const remaining = deadline - Date.now();
+      const limit = remaining < 1 ? 1 : Math.min(plan.t, Math.floor(remaining));
+      let rx;
+      let failed;
+      try {
+        rx = await once(plan, fetchFn, signal, limit);
+      } catch (e) {
+        if (!(e instanceof Failure)) throw e;
+        if (e.kind === ABORTED) throw w.failure(ABORTED, op, 0, 0, e.cause, secretsText(), 0);
+        failed = e;
+      }
+      if (rx !== undefined && w.judge(op, rx.status, rx.opaque, rx.type, rx.body)) {
+        try {
+          return JSON.parse(decoder.decode(rx.body));
+        } catch {
+          throw w.reject(op, rx.status, rx.opaque, rx.type, rx.body, secretsText(), attempt + 1);
+        }
+      }
+      // A failure: wait and try again if the policy allows and the wait ends before the deadline.
+      const now = Date.now();
+      let delay = -1;
+      if (rx !== undefined) {
+        const retryAfter = rx.status >= 200 && rx.status < 300 ? null : rx.headers.get("retry-after");
+        delay = w.nextDelay(0, rx.status, retryAfter, now, plan.s, attempt, plan.r, Math.random());
+      } else if (failed.kind === TIMEOUT || failed.kind === NETWORK || failed.kind === BAD_CHUNK) {
+        const kind = failed.kind === TIMEOUT ? 2 : 1;
+        delay = w.nextDelay(kind, 0, null, now, plan.s, attempt, plan.r, Math.random());
+      }
+      if (delay >= 0 && now + delay < deadline) {
+        try {
+          await sleep(delay, signal);
+        } catch (reason) {
+          throw w.failure(ABORTED, op, 0, 0, reason, secretsText(), 0);
+        }
+        continue;
+      }
+      throw rx !== undefined
+        ? w.reject(op, rx.status, rx.opaque, rx.type, rx.body, secretsText(), attempt + 1)
+        : w.failure(failed.kind, op, limit, failed.status, failed.cause, secretsText(), attempt + 1);
+    }
   } catch (e) {
     throw w.lift(e);
-  }
-}
-
-async function attempts(w, op, client, a, b, d, options) {
-  const [opts, signal] = encodeOptions(options, "signal", isSignal);
-  const plan = JSON.parse(
-    w.prepare(op, client.config, `[${encode(a, 0)},${encode(b, 0)},${encode(d, 0)},${opts}]`),
-  );
-  // The request's secrets, for scrubbing an error: only a failure needs them as text.
-  let secrets;
-  const secretsText = () => (secrets ??= JSON.stringify(plan.k));
-  const fetchFn = client.fetch;
-  const deadline = Date.now() + plan.T;
-  for (let attempt = 0; ; attempt++) {
-    if (signal !== undefined && signal.aborted) {
-      throw w.failure(ABORTED, op, 0, 0, signal.reason, secretsText(), 0);
-    }
-    // Each attempt gets its own limit, cut short by what is left of the whole call's.
-    const remaining = deadline - Date.now();
-    const limit = remaining < 1 ? 1 : Math.min(plan.t, Math.floor(remaining));
-    let rx;
-    let failed;
-    try {
-      rx = await once(plan, fetchFn, signal, limit);
-    } catch (e) {
-      if (!(e instanceof Failure)) throw e;
-      if (e.kind === ABORTED) throw w.failure(ABORTED, op, 0, 0, e.cause, secretsText(), 0);
-      failed = e;
-    }
-    if (rx !== undefined && w.judge(op, rx.status, rx.opaque, rx.type, rx.body)) {
-      try {
-        return JSON.parse(decoder.decode(rx.body));
-      } catch {
-        throw w.reject(op, rx.status, rx.opaque, rx.type, rx.body, secretsText(), attempt + 1);
-      }
-    }
-    // A failure: wait and try again if the policy allows and the wait ends before the deadline.
-    const now = Date.now();
-    let delay = -1;
-    if (rx !== undefined) {
-      const retryAfter = rx.status >= 200 && rx.status < 300 ? null : rx.headers.get("retry-after");
-      delay = w.nextDelay(0, rx.status, retryAfter, now, plan.s, attempt, plan.r, Math.random());
-    } else if (failed.kind === TIMEOUT || failed.kind === NETWORK || failed.kind === BAD_CHUNK) {
-      const kind = failed.kind === TIMEOUT ? 2 : 1;
-      delay = w.nextDelay(kind, 0, null, now, plan.s, attempt, plan.r, Math.random());
-    }
-    if (delay >= 0 && now + delay < deadline) {
-      try {
-        await sleep(delay, signal);
-      } catch (reason) {
-        throw w.failure(ABORTED, op, 0, 0, reason, secretsText(), 0);
-      }
-      continue;
-    }
-    throw rx !== undefined
-      ? w.reject(op, rx.status, rx.opaque, rx.type, rx.body, secretsText(), attempt + 1)
-      : w.failure(failed.kind, op, limit, failed.status, failed.cause, secretsText(), attempt + 1);
   }
 }
 

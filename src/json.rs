@@ -96,6 +96,7 @@ pub fn parse(bytes: &[u8]) -> Result<Value, ParseError> {
     let text = std::str::from_utf8(bytes).map_err(|_| ParseError::InvalidUtf8)?;
     let mut p = Parser {
         s: text.as_bytes(),
+        t: text,
         i: 0,
     };
     p.ws();
@@ -112,6 +113,8 @@ pub fn parse(bytes: &[u8]) -> Result<Value, ParseError> {
 
 struct Parser<'a> {
     s: &'a [u8],
+    /// The same input as text (already checked to be UTF-8), to slice runs without re-checking.
+    t: &'a str,
     i: usize,
 }
 
@@ -244,9 +247,7 @@ impl Parser<'_> {
                 self.i += 1;
             }
             if self.i > start {
-                let run = std::str::from_utf8(self.s.get(start..self.i).ok_or(self.err())?)
-                    .map_err(|_| ParseError::InvalidUtf8)?;
-                out.push_str(run);
+                out.push_str(self.t.get(start..self.i).ok_or(self.err())?);
             }
             match self.peek() {
                 Some(b'"') => {
@@ -501,35 +502,48 @@ fn pow10(e: u32) -> f64 {
 
 /// Writes `s` as a JSON string literal.
 pub fn write_string(s: &str, out: &mut String) {
+    out.reserve(s.len() + 2);
     out.push('"');
-    // Fast path: nothing to escape (no quote, backslash, control character or U+2028/2029,
-    // whose UTF-8 starts with 0xE2).
-    if !s
-        .bytes()
-        .any(|b| b < 0x20 || b == b'"' || b == b'\\' || b == 0xE2)
-    {
-        out.push_str(s);
-        out.push('"');
-        return;
-    }
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 || c == '\u{2028}' || c == '\u{2029}' => {
-                let n = c as u32;
-                out.push_str("\\u");
-                for shift in [12, 8, 4, 0] {
-                    let d = ((n >> shift) & 15) as u8;
+    // Copy runs of characters that need no escape in one go (everything but a quote, a
+    // backslash, a control character and U+2028/2029, whose UTF-8 is E2 80 A8/A9); every
+    // escaped character is ASCII or starts with 0xE2, so each run ends on a character boundary.
+    let b = s.as_bytes();
+    let mut start = 0;
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        let esc: Option<&str> = match c {
+            b'"' => Some("\\\""),
+            b'\\' => Some("\\\\"),
+            b'\n' => Some("\\n"),
+            b'\r' => Some("\\r"),
+            b'\t' => Some("\\t"),
+            0xE2 if b.get(i + 1) == Some(&0x80) && matches!(b.get(i + 2), Some(0xA8 | 0xA9)) => {
+                Some(if b.get(i + 2) == Some(&0xA8) {
+                    "\\u2028"
+                } else {
+                    "\\u2029"
+                })
+            }
+            c if c < 0x20 => None,
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        out.push_str(s.get(start..i).unwrap_or_default());
+        match esc {
+            Some(e) => out.push_str(e),
+            None => {
+                out.push_str("\\u00");
+                for d in [c >> 4, c & 15] {
                     out.push(char::from(if d < 10 { b'0' + d } else { b'a' + d - 10 }));
                 }
             }
-            c => out.push(c),
         }
+        i += if c == 0xE2 { 3 } else { 1 };
+        start = i;
     }
+    out.push_str(s.get(start..).unwrap_or_default());
     out.push('"');
 }
 
@@ -614,6 +628,11 @@ mod tests {
         let out = v.to_json();
         assert_eq!(p(&out).unwrap(), v);
         assert_eq!(Value::String("\u{2028}".into()).to_json(), "\"\\u2028\"");
+        // Runs between escapes are copied whole; every escape is exact.
+        assert_eq!(
+            Value::String("é\u{1}a\"b\\c\u{2029}d\u{1f}\u{2027}\t".into()).to_json(),
+            "\"é\\u0001a\\\"b\\\\c\\u2029d\\u001f\u{2027}\\t\""
+        );
         assert_eq!(Value::Number(f64::NAN).to_json(), "null");
         assert_eq!(Value::Number(-42.0).to_json(), "-42");
         assert_eq!(Value::Number(0.5).to_json(), "null");
