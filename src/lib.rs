@@ -40,3 +40,10 @@ pub mod api;
 pub mod flow_api;
 #[cfg(target_arch = "wasm32")]
 mod js;
+
+/// The wasm heap: a small free-list allocator instead of Rust's default dlmalloc (about 7 KB of
+/// wasm). The wasm is single-threaded; the lock is a never-contended spin lock.
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: lol_alloc::LockedAllocator<lol_alloc::FreeListAllocator> =
+    lol_alloc::LockedAllocator::new(lol_alloc::FreeListAllocator::new());
