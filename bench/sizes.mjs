@@ -14,12 +14,13 @@ export function shippedFiles(pkgDir) {
     seen.add(name);
     if (!name.endsWith(".js")) return;
     const src = readFileSync(join(pkgDir, name), "utf8");
-    for (const m of src.matchAll(/(?:import|export)\s*(?:[^"';]*?\sfrom\s*)?["'](\.\/[^"']+)["']/g)) {
+    // Minified modules have no space before `from` (`import{a}from"./x.js"`).
+    for (const m of src.matchAll(/(?:import|export)\s*(?:[^"';]*?from\s*)?["'](\.\/[^"']+)["']/g)) {
       visit(m[1].slice(2));
     }
   };
   visit("workerd.js");
-  for (const f of ["square_oauth_edge_bg.wasm", "square_oauth_edge.js", "core.js", "errors.js", "flow.js"]) visit(f);
+  for (const f of ["square_oauth_edge_bg.wasm", "square_oauth_edge.js", "core.js", "errors.js", "flow.js", "transport.js"]) visit(f);
   return [...seen].map((name) => {
     const buf = readFileSync(join(pkgDir, name));
     return { name, bytes: buf.length, gzip: gzipSize(buf) };
