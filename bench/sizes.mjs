@@ -20,7 +20,7 @@ export function shippedFiles(pkgDir) {
     }
   };
   visit("workerd.js");
-  for (const f of ["square_oauth_edge_bg.wasm", "square_oauth_edge.js", "core.js", "errors.js", "flow.js", "transport.js"]) visit(f);
+  for (const f of ["square_oauth_edge_bg.wasm", "square_oauth_edge.js"]) visit(f);
   return [...seen].map((name) => {
     const buf = readFileSync(join(pkgDir, name));
     return { name, bytes: buf.length, gzip: gzipSize(buf) };

@@ -1,6 +1,7 @@
 // OAuth flow helpers: authorize URL, PKCE, state, callback, refresh timing. Thin wrappers over
 // the wasm exports, which validate everything (input crosses as one JSON text, see
-// transport.js); input errors become SquareError. Web Crypto failures (a runtime without the global `crypto`) are thrown as the runtime's own error.
+// transport.js); input errors become SquareError. Web Crypto failures (a runtime without the
+// global `crypto`) are thrown as the runtime's own error.
 import * as wasm from "./square_oauth_edge.js";
 import { sync } from "./errors.js";
 import { encodeArgs, encodeCallbackArgs, encodeRefreshArgs } from "./transport.js";

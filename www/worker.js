@@ -490,7 +490,7 @@ function cookie(request, name) {
 // ---- static files ---------------------------------------------------------------------------
 
 const PAGE_FILES = new Set(["/index.html", "/app.js", "/style.css"]);
-const PKG_FILES = new Set(["browser.js", "core.js", "errors.js", "flow.js", "transport.js", "square_oauth_edge.js", "square_oauth_edge_bg.wasm"]);
+const PKG_FILES = new Set(["browser.js", "square_oauth_edge.js", "square_oauth_edge_bg.wasm"]);
 const TYPES = { html: "text/html; charset=utf-8", js: "text/javascript; charset=utf-8", css: "text/css; charset=utf-8", wasm: "application/wasm" };
 
 /**
