@@ -110,8 +110,9 @@ function whyMissed(R, rows) {
     }
     out.push(
       `- **Warm, Node: ${list}.** Sequentially, raw fetch spends ${fmtUs(R.warm.raw.cpuUs)} of CPU per call and we spend ${fmtUs(R.warm.ours.cpuUs)}; with ${R.N.inFlight} in flight the client core is saturated, so the CPU we add per call sets throughput directly.${prof} ` +
-        "A call now crosses into wasm twice on success (prepare: input JSON in, plan JSON out; judge: the body bytes in, a boolean out), with no closures or wasm-side promises; in a tight loop those two cost about 7 µs and 3 µs, but between real requests (cold caches, opt-level z code) they cost several times that, and the profile above shows it. " +
-        "What would close it: less work per call in the wasm (it parses and writes JSON three times per call: the input, the plan, the answer), `opt-level = \"s\"` (measured: prepare 7.2 → 5.3 µs, judge 2.9 → 1.4 µs, for +7.7 KB gzip, which the size budget cannot afford), " +
+        "A call now crosses into wasm twice on success (prepare: input JSON in, plan JSON out; judge: the body bytes in, a boolean out), with no closures or wasm-side promises; in a tight loop those two cost about 7 µs and 3 µs, but timed inside this very benchmark, between real requests, their medians are about 17 µs and 7.5 µs: each call finds the wasm code and data evicted from the CPU caches by everything fetch does in between, so what counts is how much code a call touches, not how fast it runs. " +
+        "That is also why `opt-level = \"s\"` does not pay: it cuts the tight-loop times to 5.3 and 1.4 µs, but between real requests only to about 15 and 6 µs, for +7.4 KB gzip. " +
+        "What would close it: touching less code per call (the wasm parses and writes JSON three times per call: the input, the plan, the answer; a success-path fast lane would add code, not remove it), " +
         "and a cheaper time limit than AbortController + timer (the diagnostic row's cost; Node's `AbortSignal` is costly to create and makes undici do more per request). The time limit is kept: without it a hung server would hold a socket for minutes.",
     );
   }
