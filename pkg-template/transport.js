@@ -235,9 +235,12 @@ export async function run(w, op, client, a, b, d, options) {
       try {
         rx = await once(plan, fetchFn, signal, limit);
       } catch (e) {
-        if (!(e instanceof Failure)) throw e;
-        if (e.kind === ABORTED) throw w.failure(ABORTED, op, 0, 0, e.cause, secretsText(), 0);
-        failed = e;
+        // Anything else thrown on the way (a runtime without AbortController, a caller's signal
+        // whose addEventListener throws) is reported like a failed fetch, with its cause.
+        failed = e instanceof Failure ? e : new Failure(NETWORK, 0, e);
+        if (failed.kind === ABORTED) {
+          throw w.failure(ABORTED, op, 0, 0, failed.cause, secretsText(), 0);
+        }
       }
       if (rx !== undefined && w.judge(op, rx.status, rx.opaque, rx.type, rx.body)) {
         try {

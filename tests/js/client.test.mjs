@@ -152,6 +152,19 @@ test("a caller's signal aborts a slow call at once, with its reason as cause", a
   assert.equal(e2.code, "INVALID_TYPE");
 });
 
+test("whatever else throws around fetch is a coded NETWORK_ERROR with its cause, and nothing is sent", async () => {
+  let sent = 0;
+  const oauth = new OAuthClient({ fetch: async () => { sent++; return new Response("{}"); }, maxRetries: 0 });
+  const signal = new AbortController().signal;
+  const boom = new Error("listener refused");
+  signal.addEventListener = () => { throw boom; };
+  const e = await rejects(oauth.revokeToken({ access_token: "EAAAx" }, SECRET, { signal }));
+  assert.ok(e instanceof SquareError);
+  assert.equal(e.code, "NETWORK_ERROR");
+  assert.equal(e.cause, boom);
+  assert.equal(sent, 0);
+});
+
 test("a fetch that ignores its signal still times out", async () => {
   const oauth = new OAuthClient({ fetch: () => new Promise(() => {}), timeoutMs: 50, maxRetries: 0 });
   const e = await rejects(oauth.revokeToken({ access_token: "EAAAx" }, SECRET));
