@@ -59,11 +59,24 @@ function encode(v, depth) {
       return OTHER;
   }
   if (depth >= MAX_DEPTH) return TOO_DEEP;
-  let keys;
   try {
     if (Array.isArray(v)) return encodeArray(v, depth);
     // A Date is its epoch milliseconds (shouldRefresh's `now`; NaN when invalid).
     if (v instanceof Date) return encode(v.getTime(), depth);
+  } catch {
+    return UNREADABLE;
+  }
+  return encodeObject(v, depth, undefined);
+}
+
+/**
+ * A caller object's own enumerable members. `keep`, for an options object, names the member the
+ * call takes as a JavaScript value (`fetch`, `signal`): it is written as a marker saying whether
+ * `keep.isKind` accepts it, and kept in `keep.value` when it does.
+ */
+function encodeObject(v, depth, keep) {
+  let keys;
+  try {
     keys = Object.keys(v);
   } catch {
     return UNREADABLE;
@@ -73,15 +86,21 @@ function encode(v, depth) {
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i];
     if (k === "\u0000") return OTHER;
-    let item;
+    let text;
     try {
-      item = v[k];
+      const item = v[k];
+      if (item === undefined) continue;
+      if (keep !== undefined && k === keep.name && item !== null) {
+        const ok = keep.isKind(item);
+        if (ok) keep.value = item;
+        text = ok ? SPECIAL_OK : SPECIAL_BAD;
+      } else {
+        text = encode(item, depth + 1);
+      }
     } catch {
-      out += (out.length > 1 ? "," : "") + str(k) + ":" + UNREADABLE;
-      continue;
+      text = UNREADABLE;
     }
-    if (item === undefined) continue;
-    out += (out.length > 1 ? "," : "") + str(k) + ":" + encode(item, depth + 1);
+    out += (out.length > 1 ? "," : "") + str(k) + ":" + text;
   }
   return out + "}";
 }
@@ -111,41 +130,13 @@ function encodeArray(v, depth) {
  */
 function encodeOptions(options, name, isKind) {
   if (options === null || typeof options !== "object") return [encode(options, 0), undefined];
-  let keys;
   try {
     if (Array.isArray(options)) return ["[]", undefined];
-    keys = Object.keys(options);
   } catch {
     return [UNREADABLE, undefined];
   }
-  if (keys.length > MAX_ITEMS) return [TOO_MANY_MEMBERS, undefined];
-  let special;
-  let out = "{";
-  for (let i = 0; i < keys.length; i++) {
-    const k = keys[i];
-    if (k === "\u0000") return [OTHER, undefined];
-    let item;
-    try {
-      item = options[k];
-    } catch {
-      out += (out.length > 1 ? "," : "") + str(k) + ":" + UNREADABLE;
-      continue;
-    }
-    if (item === undefined) continue;
-    let text;
-    if (k === name && item !== null) {
-      if (isKind(item)) {
-        special = item;
-        text = SPECIAL_OK;
-      } else {
-        text = SPECIAL_BAD;
-      }
-    } else {
-      text = encode(item, 1);
-    }
-    out += (out.length > 1 ? "," : "") + str(k) + ":" + text;
-  }
-  return [out + "}", special];
+  const keep = { name, isKind, value: undefined };
+  return [encodeObject(options, 0, keep), keep.value];
 }
 
 /** The JSON text of `[...values]`, each encoded at the top level (the flow helpers' input). */

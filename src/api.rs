@@ -10,6 +10,8 @@
 //! cause? }` that the entry files turn into a `SquareError`. Everything a function returns is a
 //! plain value, so nothing handed to JavaScript needs freeing.
 
+use std::rc::Rc;
+
 use wasm_bindgen::prelude::*;
 
 use crate::config::{self, CallConfig, ClientConfig};
@@ -75,13 +77,13 @@ pub fn normalize_options(options: &str) -> Result<String, JsValue> {
 thread_local! {
     /// The last options seen, as validated: most programs use one client, so most calls skip
     /// parsing and checking them again.
-    static LAST_CONFIG: std::cell::RefCell<Option<(String, ClientConfig)>> =
+    static LAST_CONFIG: std::cell::RefCell<Option<(String, Rc<ClientConfig>)>> =
         const { std::cell::RefCell::new(None) };
 }
 
 /// Reads back the `config` string [`normalize_options`] made. It is checked again (cheap, and
 /// keeps a tampered value from bypassing validation).
-fn client_from_normalized(config: &JsValue) -> Result<ClientConfig, Error> {
+fn client_from_normalized(config: &JsValue) -> Result<Rc<ClientConfig>, Error> {
     let bad = || {
         Error::input(
             ErrorCode::InvalidType,
@@ -94,14 +96,15 @@ fn client_from_normalized(config: &JsValue) -> Result<ClientConfig, Error> {
         c.borrow()
             .as_ref()
             .filter(|(t, _)| *t == text)
-            .map(|(_, cfg)| cfg.clone())
+            .map(|(_, cfg)| Rc::clone(cfg))
     });
     match cached {
         Some(cfg) => Ok(cfg),
         None => {
             let value = json::parse(text.as_bytes()).map_err(|_| bad())?;
             let cfg = config::client_config(&value)?;
-            LAST_CONFIG.with(|c| *c.borrow_mut() = Some((text, cfg.clone())));
+            let cfg = Rc::new(cfg);
+            LAST_CONFIG.with(|c| *c.borrow_mut() = Some((text, Rc::clone(&cfg))));
             Ok(cfg)
         }
     }
