@@ -1,178 +1,199 @@
 //! The one error type of the crate, with a stable code per failure.
 //!
-//! Every failure — bad input, a transport problem, an error answer from Square, a malformed or
-//! hostile response — becomes an [`Error`] with an [`ErrorCode`]. In JavaScript it surfaces as a
-//! `SquareError` whose `code` is [`ErrorCode::as_str`]. Messages name fields and describe the
-//! problem; they never contain a value the caller passed in, so they cannot leak a secret, and
-//! response bodies kept for debugging are scrubbed of every secret the call sent.
+//! Every failure (bad input, a transport problem, an error answer from Square, a malformed or
+//! hostile response, a refused callback) is an [`Error`] with an [`ErrorCode`]. In JavaScript it
+//! is a `SquareError` whose `code` is [`ErrorCode::as_str`]. Messages name fields and describe
+//! the problem; they never contain a value the caller passed in, so they cannot leak a secret,
+//! and everything kept from a response is scrubbed of every secret the call sent.
 
-use crate::json::Value;
-use crate::secret::Secret;
-use crate::validate::{find_sub, replace_sub};
+use crate::model::SquareApiError;
+use crate::secret::{scrub_str, Secret};
 
-/// A stable, machine-readable error code. The string forms are part of the public API.
-#[non_exhaustive]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ErrorCode {
-    /// A required field or argument is absent. No request was sent.
-    MissingField,
-    /// A field that the endpoint does not know (often a camelCase typo). No request was sent.
-    UnknownField,
-    /// A field or argument has the wrong JavaScript type. No request was sent.
-    InvalidType,
-    /// A value is outside what the contract allows (length, format, enum). No request was sent.
-    InvalidValue,
-    /// Fields that must not be combined, or that do not belong to the grant type. No request was sent.
-    ConflictingFields,
-    /// A value that would go into an HTTP header holds control characters (CR, LF, NUL, …) or
-    /// characters outside visible ASCII. No request was sent.
-    UnsafeHeaderValue,
-    /// The base URL is not `https:` (plain `http:` is allowed only for loopback hosts). No request was sent.
-    InsecureUrl,
-    /// The `authorization` argument is not `Client SECRET` or a bare secret. No request was sent.
-    InvalidAuthorization,
-    /// `fetch` rejected (DNS, connection refused or reset, TLS, CORS); `cause` holds its error.
-    NetworkError,
-    /// An attempt or the whole call ran out of time.
-    Timeout,
-    /// The caller's `AbortSignal` fired; `cause` holds its reason.
-    Aborted,
-    /// An injected `fetch` returned something that is not a `Response`.
-    InvalidFetchResult,
-    /// Square answered with an error status and its error body (either shape).
-    SquareError,
-    /// An error status whose body is not a Square error (a proxy page, an empty body, …).
-    HttpError,
-    /// A 3xx answer. Redirects are never followed: they would carry the secret elsewhere.
-    Redirect,
-    /// A 2xx answer whose body carries a non-empty `errors` array.
-    ErrorsInSuccess,
-    /// A 2xx answer with an empty body.
-    EmptyResponse,
-    /// A 2xx body that is not valid JSON (syntax, UTF-8, nesting depth).
-    InvalidJson,
-    /// A 2xx body whose `Content-Type` is not JSON.
-    UnexpectedContentType,
-    /// A JSON body of the wrong shape: not an object, or a field of the wrong type.
-    InvalidResponse,
-    /// The body is larger than the client reads ([`crate::response::MAX_BODY_BYTES`]).
-    ResponseTooLarge,
-    /// The seller denied access on the authorize page (`error=access_denied`).
-    AccessDenied,
-    /// The authorize callback carried another `error`.
-    AuthorizationError,
-    /// The authorize callback carried neither `code` nor `error`.
-    MissingCode,
-    /// The callback's `state` differs from the one the flow started with.
-    StateMismatch,
+/// Declares [`ErrorCode`] in groups: the Rust enum, its strings, its group, and the TypeScript
+/// unions `SquareErrorCode` and one per group (`SquareInputErrorCode`, …).
+macro_rules! error_codes {
+    (
+        $(
+            $(#[doc = $gdoc:literal])*
+            $group:ident => $ts:literal {
+                $(
+                    $(#[doc = $doc:literal])*
+                    $variant:ident = $value:literal,
+                )+
+            }
+        )+
+    ) => {
+        /// A stable, machine-readable error code: `SquareError.code` in JavaScript. The string
+        /// forms are part of the public API.
+        #[non_exhaustive]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum ErrorCode {
+            $($( $(#[doc = $doc])* $variant, )+)+
+        }
+
+        /// The four kinds of [`ErrorCode`].
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum ErrorGroup {
+            $( $(#[doc = $gdoc])* $group, )+
+        }
+
+        impl ErrorCode {
+            /// Every code, in documentation order.
+            pub const ALL: &'static [ErrorCode] = &[$($(ErrorCode::$variant,)+)+];
+
+            /// The stable string form, as JavaScript sees it in `SquareError.code`.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($(ErrorCode::$variant => $value,)+)+
+                }
+            }
+
+            /// Which kind of failure this is.
+            pub fn group(self) -> ErrorGroup {
+                match self {
+                    $($(ErrorCode::$variant => ErrorGroup::$group,)+)+
+                }
+            }
+        }
+
+        const _: () = {
+            #[::wasm_bindgen::prelude::wasm_bindgen(typescript_custom_section)]
+            const TS: &'static str = concat!(
+                $(
+                    "/**\n", $(" *", $gdoc, "\n",)* " */\nexport type ", $ts, " =",
+                    $( "\n  /**", $($doc,)* " */\n  | \"", $value, "\"", )+
+                    ";\n\n",
+                )+
+                "/** Every `SquareError.code`: switch on it and TypeScript narrows. */\n",
+                "export type SquareErrorCode = never", $(" | ", $ts,)+ ";\n"
+            );
+        };
+    };
+}
+
+error_codes! {
+    /// The input was refused before anything was sent.
+    Input => "SquareInputErrorCode" {
+        /// A required field or argument is absent. No request was sent.
+        MissingField = "MISSING_FIELD",
+        /// A field that the endpoint does not know (often a camelCase typo); the message suggests
+        /// the right one. No request was sent.
+        UnknownField = "UNKNOWN_FIELD",
+        /// A field or argument has the wrong JavaScript type. No request was sent.
+        InvalidType = "INVALID_TYPE",
+        /// A value is outside what the contract allows (length, format, enum). No request was
+        /// sent.
+        InvalidValue = "INVALID_VALUE",
+        /// Fields that must not be combined, or that do not belong to the grant type. No request
+        /// was sent.
+        ConflictingFields = "CONFLICTING_FIELDS",
+        /// A value bound for an HTTP header holds control characters (CR, LF, NUL, …) or
+        /// characters outside visible ASCII. No request was sent.
+        UnsafeHeaderValue = "UNSAFE_HEADER_VALUE",
+        /// The base URL is not `https:` (plain `http:` only for loopback hosts). No request was
+        /// sent.
+        InsecureUrl = "INSECURE_URL",
+        /// The `authorization` argument is not `Client SECRET` or a bare secret. No request was
+        /// sent.
+        InvalidAuthorization = "INVALID_AUTHORIZATION",
+    }
+    /// The request could not complete: `fetch` failed, a time limit ran out, the caller aborted.
+    Transport => "SquareTransportErrorCode" {
+        /// `fetch` rejected (DNS, connection refused or reset, TLS, CORS); `cause` holds its
+        /// error.
+        NetworkError = "NETWORK_ERROR",
+        /// An attempt or the whole call ran out of time.
+        Timeout = "TIMEOUT",
+        /// The caller's `AbortSignal` fired; `cause` holds its reason.
+        Aborted = "ABORTED",
+        /// An injected `fetch` returned something that is not a `Response`.
+        InvalidFetchResult = "INVALID_FETCH_RESULT",
+    }
+    /// Square (or something in between) answered, and the answer is an error or unusable.
+    Response => "SquareResponseErrorCode" {
+        /// Square answered with an error status and its error body (either shape).
+        SquareError = "SQUARE_ERROR",
+        /// An error status whose body is not a Square error (a proxy page, an empty body, …).
+        HttpError = "HTTP_ERROR",
+        /// A 3xx answer. Redirects are never followed: they would carry the secret elsewhere.
+        Redirect = "REDIRECT",
+        /// A 2xx answer whose body carries a non-empty `errors` array.
+        ErrorsInSuccess = "ERRORS_IN_SUCCESS",
+        /// A 2xx answer with an empty body.
+        EmptyResponse = "EMPTY_RESPONSE",
+        /// A 2xx body that is not valid JSON (syntax, UTF-8, nesting depth).
+        InvalidJson = "INVALID_JSON",
+        /// A 2xx body whose `Content-Type` is not JSON.
+        UnexpectedContentType = "UNEXPECTED_CONTENT_TYPE",
+        /// A JSON body of the wrong shape: not an object, a field of the wrong type, no
+        /// `access_token`.
+        InvalidResponse = "INVALID_RESPONSE",
+        /// The body is larger than the client reads (256 KiB).
+        ResponseTooLarge = "RESPONSE_TOO_LARGE",
+    }
+    /// The OAuth callback did not carry a usable authorization.
+    Flow => "SquareFlowErrorCode" {
+        /// The seller denied access on the authorize page (`error=access_denied`).
+        AccessDenied = "ACCESS_DENIED",
+        /// The authorize callback carried another `error`.
+        AuthorizationError = "AUTHORIZATION_ERROR",
+        /// The authorize callback carried neither `code` nor `error`.
+        MissingCode = "MISSING_CODE",
+        /// The callback's `state` differs from the one the flow started with.
+        StateMismatch = "STATE_MISMATCH",
+    }
 }
 
 impl ErrorCode {
-    /// Every code, in documentation order.
-    pub const ALL: [ErrorCode; 25] = [
-        ErrorCode::MissingField,
-        ErrorCode::UnknownField,
-        ErrorCode::InvalidType,
-        ErrorCode::InvalidValue,
-        ErrorCode::ConflictingFields,
-        ErrorCode::UnsafeHeaderValue,
-        ErrorCode::InsecureUrl,
-        ErrorCode::InvalidAuthorization,
-        ErrorCode::NetworkError,
-        ErrorCode::Timeout,
-        ErrorCode::Aborted,
-        ErrorCode::InvalidFetchResult,
-        ErrorCode::SquareError,
-        ErrorCode::HttpError,
-        ErrorCode::Redirect,
-        ErrorCode::ErrorsInSuccess,
-        ErrorCode::EmptyResponse,
-        ErrorCode::InvalidJson,
-        ErrorCode::UnexpectedContentType,
-        ErrorCode::InvalidResponse,
-        ErrorCode::ResponseTooLarge,
-        ErrorCode::AccessDenied,
-        ErrorCode::AuthorizationError,
-        ErrorCode::MissingCode,
-        ErrorCode::StateMismatch,
-    ];
-
-    /// The stable string form, as JavaScript sees it in `SquareError.code`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorCode::MissingField => "MISSING_FIELD",
-            ErrorCode::UnknownField => "UNKNOWN_FIELD",
-            ErrorCode::InvalidType => "INVALID_TYPE",
-            ErrorCode::InvalidValue => "INVALID_VALUE",
-            ErrorCode::ConflictingFields => "CONFLICTING_FIELDS",
-            ErrorCode::UnsafeHeaderValue => "UNSAFE_HEADER_VALUE",
-            ErrorCode::InsecureUrl => "INSECURE_URL",
-            ErrorCode::InvalidAuthorization => "INVALID_AUTHORIZATION",
-            ErrorCode::NetworkError => "NETWORK_ERROR",
-            ErrorCode::Timeout => "TIMEOUT",
-            ErrorCode::Aborted => "ABORTED",
-            ErrorCode::InvalidFetchResult => "INVALID_FETCH_RESULT",
-            ErrorCode::SquareError => "SQUARE_ERROR",
-            ErrorCode::HttpError => "HTTP_ERROR",
-            ErrorCode::Redirect => "REDIRECT",
-            ErrorCode::ErrorsInSuccess => "ERRORS_IN_SUCCESS",
-            ErrorCode::EmptyResponse => "EMPTY_RESPONSE",
-            ErrorCode::InvalidJson => "INVALID_JSON",
-            ErrorCode::UnexpectedContentType => "UNEXPECTED_CONTENT_TYPE",
-            ErrorCode::InvalidResponse => "INVALID_RESPONSE",
-            ErrorCode::ResponseTooLarge => "RESPONSE_TOO_LARGE",
-            ErrorCode::AccessDenied => "ACCESS_DENIED",
-            ErrorCode::AuthorizationError => "AUTHORIZATION_ERROR",
-            ErrorCode::MissingCode => "MISSING_CODE",
-            ErrorCode::StateMismatch => "STATE_MISMATCH",
-        }
-    }
-
     /// Whether this code means the request was refused before anything was sent.
     pub fn is_input_error(self) -> bool {
-        matches!(
-            self,
-            ErrorCode::MissingField
-                | ErrorCode::UnknownField
-                | ErrorCode::InvalidType
-                | ErrorCode::InvalidValue
-                | ErrorCode::ConflictingFields
-                | ErrorCode::UnsafeHeaderValue
-                | ErrorCode::InsecureUrl
-                | ErrorCode::InvalidAuthorization
-        )
+        self.group() == ErrorGroup::Input
+    }
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
 /// A response body kept on an error, for debugging. Secrets are already scrubbed out.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Body {
-    /// The body parsed as JSON.
-    Json(Value),
-    /// The body as text (lossy UTF-8), cut to [`MAX_TEXT_BODY`] characters.
+    /// The body was JSON: its text, as `JSON.stringify` writes the parsed value.
+    Json(String),
+    /// The body as text (invalid UTF-8 replaced), cut to [`MAX_TEXT_BODY`] characters.
     Text(String),
 }
 
 /// Longest raw text body kept on an error, in characters.
 pub const MAX_TEXT_BODY: usize = 2048;
 
-/// A failed call. `Debug` is safe to log: nothing in it holds a secret.
-#[derive(Clone, Debug, PartialEq)]
+/// A failed call. `Debug` and `Display` are safe to log: nothing in them holds a secret.
+#[derive(Clone, Debug)]
 pub struct Error {
-    /// The stable code.
-    pub code: ErrorCode,
-    /// A human-readable explanation (English; not stable).
-    pub message: String,
-    /// The offending input, for input errors: `body.client_id`, `options.baseUrl`, `clientId`, …
-    pub field: Option<String>,
-    /// The HTTP status, whenever there was a response.
-    pub status: Option<u16>,
-    /// Square's error objects (the legacy `{type, message}` body normalised to the same shape).
-    pub errors: Vec<Value>,
-    /// The response body, when one was read.
-    pub body: Option<Body>,
-    /// `Retry-After` of the response in milliseconds, when it had a usable one.
-    pub retry_after_ms: Option<u64>,
+    code: ErrorCode,
+    message: String,
+    field: Option<String>,
+    status: Option<u16>,
+    errors: Vec<SquareApiError>,
+    body: Option<Body>,
+    pub(crate) retry_after_ms: Option<u64>,
+    #[cfg(target_arch = "wasm32")]
+    pub(crate) cause: Option<Cause>,
+}
+
+/// The JavaScript value behind a transport error (`fetch`'s rejection, the abort reason). Its
+/// `Debug` shows nothing of it: a runtime's error may quote what a server sent.
+#[cfg(target_arch = "wasm32")]
+#[derive(Clone)]
+pub struct Cause(pub wasm_bindgen::JsValue);
+
+#[cfg(target_arch = "wasm32")]
+impl std::fmt::Debug for Cause {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Cause(..)")
+    }
 }
 
 impl Error {
@@ -186,40 +207,89 @@ impl Error {
             errors: Vec::new(),
             body: None,
             retry_after_ms: None,
+            #[cfg(target_arch = "wasm32")]
+            cause: None,
         }
     }
 
-    /// An input error about `field`.
-    pub fn input(code: ErrorCode, field: impl Into<String>, message: impl Into<String>) -> Self {
+    /// An input error about `field`: the message is `"{field}: {message}"`.
+    pub fn input(code: ErrorCode, field: impl Into<String>, message: impl AsRef<str>) -> Self {
         let field = field.into();
-        let message = format!("{field}: {}", message.into());
+        let message = format!("{field}: {}", message.as_ref());
         Error {
             field: Some(field),
             ..Error::new(code, message)
         }
     }
 
+    /// The stable code.
+    pub fn code(&self) -> ErrorCode {
+        self.code
+    }
+
+    /// A human-readable explanation (English; not stable).
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The offending input, for input errors: `body.client_id`, `options.baseUrl`, `clientId`, …
+    pub fn field(&self) -> Option<&str> {
+        self.field.as_deref()
+    }
+
+    /// The HTTP status, whenever there was a response.
+    pub fn status(&self) -> Option<u16> {
+        self.status
+    }
+
+    /// Square's error objects (the legacy `{type, message}` body normalised to the same shape).
+    pub fn errors(&self) -> &[SquareApiError] {
+        &self.errors
+    }
+
+    /// The response body, when one was read.
+    pub fn body(&self) -> Option<&Body> {
+        self.body.as_ref()
+    }
+
     /// Sets the HTTP status.
-    pub fn with_status(mut self, status: u16) -> Self {
+    pub(crate) fn with_status(mut self, status: u16) -> Self {
         self.status = Some(status);
         self
     }
 
+    /// Sets Square's error objects.
+    pub(crate) fn with_errors(mut self, errors: Vec<SquareApiError>) -> Self {
+        self.errors = errors;
+        self
+    }
+
+    /// Sets the kept body.
+    pub(crate) fn with_body(mut self, body: Body) -> Self {
+        self.body = Some(body);
+        self
+    }
+
+    /// Appends to the message.
+    pub(crate) fn append(mut self, text: &str) -> Self {
+        self.message.push_str(text);
+        self
+    }
+
     /// Replaces every occurrence of every secret in the message, the errors and the body with
-    /// `[redacted]`. Called on every error that carries anything the server sent.
-    pub fn scrub(mut self, secrets: &[Secret]) -> Self {
+    /// `[redacted]`. Called on every error that carries anything a server sent.
+    pub(crate) fn scrub(mut self, secrets: &[Secret]) -> Self {
         if secrets.is_empty() {
             return self;
         }
         self.message = scrub_str(&self.message, secrets);
         for e in &mut self.errors {
-            scrub_value(e, secrets);
+            e.scrub(secrets);
         }
-        match &mut self.body {
-            Some(Body::Json(v)) => scrub_value(v, secrets),
-            Some(Body::Text(t)) => *t = scrub_str(t, secrets),
-            None => {}
-        }
+        self.body = self.body.map(|b| match b {
+            Body::Json(t) => Body::Json(crate::secret::scrub_json(&t, secrets)),
+            Body::Text(t) => Body::Text(scrub_str(&t, secrets)),
+        });
         self
     }
 }
@@ -232,63 +302,41 @@ impl std::fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
-/// `s` with every secret replaced by `[redacted]`.
-pub fn scrub_str(s: &str, secrets: &[Secret]) -> String {
-    let mut out = s.to_owned();
-    for secret in secrets {
-        let needle = secret.expose();
-        // Secrets shorter than 2 characters cannot be scrubbed meaningfully and are refused by
-        // validation; the guard keeps `replace` from rewriting every character.
-        if needle.len() >= 2 && find_sub(&out, needle).is_some() {
-            out = replace_sub(&out, needle, "[redacted]");
-        }
-    }
-    out
-}
-
-fn scrub_value(v: &mut Value, secrets: &[Secret]) {
-    match v {
-        Value::String(s) => *s = scrub_str(s, secrets),
-        Value::Array(items) => items.iter_mut().for_each(|i| scrub_value(i, secrets)),
-        Value::Object(members) => {
-            for (k, item) in members.iter_mut() {
-                *k = scrub_str(k, secrets);
-                scrub_value(item, secrets);
-            }
-        }
-        Value::Null | Value::Bool(_) | Value::Number(_) => {}
-    }
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use crate::model::SquareV2Error;
 
     #[test]
-    fn codes_are_unique_and_upper_snake() {
+    fn codes_are_unique_upper_snake_and_grouped() {
         let mut seen = std::collections::HashSet::new();
         for c in ErrorCode::ALL {
             let s = c.as_str();
             assert!(seen.insert(s), "{s} twice");
             assert!(s.chars().all(|c| c.is_ascii_uppercase() || c == '_'), "{s}");
         }
+        assert_eq!(ErrorCode::ALL.len(), 25);
+        assert!(ErrorCode::InsecureUrl.is_input_error());
+        assert!(!ErrorCode::Timeout.is_input_error());
+        assert_eq!(ErrorCode::StateMismatch.group(), ErrorGroup::Flow);
     }
 
     #[test]
     fn scrub_reaches_everything() {
-        let secret = Secret::new("sq0csp-TOPSECRET".into());
-        let e = Error {
-            errors: vec![Value::Object(vec![(
-                "detail".into(),
-                Value::String("bad secret sq0csp-TOPSECRET here".into()),
-            )])],
-            body: Some(Body::Text("echo sq0csp-TOPSECRET".into())),
-            ..Error::new(ErrorCode::SquareError, "x sq0csp-TOPSECRET")
-        }
-        .scrub(std::slice::from_ref(&secret));
+        let secret = Secret::new("sq0csp-TOPSECRET");
+        let e = Error::new(ErrorCode::SquareError, "x sq0csp-TOPSECRET")
+            .with_errors(vec![SquareApiError::V2(SquareV2Error {
+                category: "INVALID_REQUEST_ERROR".into(),
+                code: "BAD_REQUEST".into(),
+                detail: Some("bad secret sq0csp-TOPSECRET here".into()),
+                field: None,
+            })])
+            .with_body(Body::Json(r#"{"echo":"sq0csp-TOPSECRET"}"#.into()))
+            .scrub(std::slice::from_ref(&secret));
         let dbg = format!("{e:?} {e}");
         assert!(!dbg.contains("TOPSECRET"), "{dbg}");
         assert!(dbg.contains("[redacted]"));
+        assert_eq!(e.body(), Some(&Body::Json(r#"{"echo":"[redacted]"}"#.into())));
     }
 }

@@ -1,317 +1,269 @@
-//! Caller input as `pkg-template/transport.js` hands it over (pure): one JSON text per call.
+//! Caller input's errors in the caller's words (pure).
 //!
-//! Reading a caller's object member by member from wasm costs a JS↔wasm crossing per read, so
-//! the JavaScript side walks the input once (catching every getter and Proxy trap) and writes it
-//! as JSON. What JSON cannot say travels as a *marker*: an object whose only member is named
-//! `"\u0000"`, holding a number, one of the `MARK_*` constants below. [`unmark`] turns markers
-//! back into what the old member-by-member reader reported: `NaN` becomes a number again, and
-//! everything else becomes the same coded input error, naming the same field.
-//!
-//! The walk's rules (mirrored in `transport.js`'s `encode`): `undefined` members are dropped and
-//! `undefined` items become `null`, as `JSON.stringify` does; ±Infinity is written as `±1e999`
-//! (which [`crate::json`] reads back as infinite); objects and arrays deeper than
-//! [`MAX_INPUT_DEPTH`] or with more than [`MAX_INPUT_ITEMS`] members or items are refused;
-//! strings are made well-formed (a lone surrogate becomes U+FFFD).
+//! A caller's object is read into a typed struct by serde (serde-wasm-bindgen in the wasm).
+//! Serde reports a failure as a path and an English message naming Rust types; this module turns
+//! that into the coded input error users see: `INVALID_TYPE` / `INVALID_VALUE` /
+//! `MISSING_FIELD`, the field as `body.scopes[1]`, and a message in JavaScript terms that never
+//! repeats the value (it may be a secret). It also knows each struct's field names, for the
+//! `UNKNOWN_FIELD` check serde-wasm-bindgen does not make, and suggests the name a typo meant.
+
+use serde::de::{self, Deserialize, Deserializer, Visitor};
+use serde_path_to_error::{Path, Segment};
 
 use crate::error::{Error, ErrorCode};
-use crate::json::{self, Value};
 
-/// Deepest nesting accepted in caller input (the deepest real input is 2 levels).
+/// Deepest nesting read from a caller's value (the deepest real input is 2 levels).
 pub const MAX_INPUT_DEPTH: usize = 8;
-/// Most members or items accepted in one caller object or array.
+/// Most members or items read from one caller object or array.
 pub const MAX_INPUT_ITEMS: usize = 256;
 
-/// The member name that makes an object a marker.
-pub const MARK: &str = "\u{0}";
-/// Marker: the number `NaN`.
-pub const MARK_NAN: u8 = 0;
-/// Marker: a BigInt.
-pub const MARK_BIGINT: u8 = 1;
-/// Marker: a Symbol.
-pub const MARK_SYMBOL: u8 = 2;
-/// Marker: a function.
-pub const MARK_FUNCTION: u8 = 3;
-/// Marker: any other value JSON cannot carry (or an object with a member named `"\u0000"`).
-pub const MARK_OTHER: u8 = 4;
-/// Marker: reading the value threw (a getter, a Proxy trap, a revoked Proxy).
-pub const MARK_UNREADABLE: u8 = 5;
-/// Marker: an object or array nested deeper than [`MAX_INPUT_DEPTH`].
-pub const MARK_TOO_DEEP: u8 = 6;
-/// Marker: an array with more than [`MAX_INPUT_ITEMS`] items.
-pub const MARK_TOO_MANY_ITEMS: u8 = 7;
-/// Marker: an object with more than [`MAX_INPUT_ITEMS`] members.
-pub const MARK_TOO_MANY_MEMBERS: u8 = 8;
-/// Marker, only as an options member the call takes as a JavaScript value (`signal`,
-/// `fetch`): a value of the right kind, kept on the JavaScript side.
-pub const MARK_SPECIAL_OK: u8 = 9;
-/// Marker, only as such an options member: a value of the wrong kind.
-pub const MARK_SPECIAL_BAD: u8 = 10;
-
-/// The marker code of `v`, if it is a marker.
-fn marker(v: &Value) -> Option<u8> {
-    match v {
-        Value::Object(members) => match members.as_slice() {
-            [(name, Value::Number(n))] if name == MARK && (0.0..=255.0).contains(n) => {
-                Some(*n as u8)
+/// `field` followed by the path serde reports (`client_id`, `scopes[1]`, `headers.X-Trace`).
+pub fn join_path(field: &str, path: &Path) -> String {
+    let mut out = field.to_owned();
+    for segment in path {
+        match segment {
+            Segment::Seq { index } => {
+                out.push('[');
+                out.push_str(&index.to_string());
+                out.push(']');
             }
-            _ => None,
-        },
-        _ => None,
+            Segment::Map { key } => {
+                out.push('.');
+                out.push_str(key);
+            }
+            Segment::Enum { .. } | Segment::Unknown => {}
+        }
     }
+    out
 }
 
-/// The coded error a marker stands for, at `path`.
-fn marker_error(code: u8, path: &str) -> Error {
-    let (kind, message) = match code {
-        MARK_BIGINT => (ErrorCode::InvalidType, "a bigint is not accepted here"),
-        MARK_SYMBOL => (ErrorCode::InvalidType, "a symbol is not accepted here"),
-        MARK_FUNCTION => (ErrorCode::InvalidType, "a function is not accepted here"),
-        MARK_UNREADABLE => (
+/// The coded input error for a serde failure while reading the caller's value `field`: `path`
+/// and `message` as serde reports them, `got` what the value at that path is (`"number"`,
+/// `"array"`, …, as [`kind`](crate::input) names JavaScript values).
+pub fn from_serde(field: &str, path: &Path, message: &str, got: &str) -> Error {
+    let at = join_path(field, path);
+    if let Some(rest) = message.strip_prefix("missing field `") {
+        let name = rest.split('`').next().unwrap_or_default();
+        return Error::input(ErrorCode::MissingField, format!("{at}.{name}"), "is required");
+    }
+    if message.starts_with("invalid type: ") {
+        let expected = message
+            .rsplit_once(", expected ")
+            .map_or("another type", |(_, e)| e);
+        return Error::input(
             ErrorCode::InvalidType,
-            "could not be read (a getter or Proxy trap threw)",
-        ),
-        MARK_TOO_DEEP => (ErrorCode::InvalidValue, "is nested too deeply"),
-        MARK_TOO_MANY_ITEMS => (ErrorCode::InvalidValue, "has more than 256 items"),
-        MARK_TOO_MANY_MEMBERS => (ErrorCode::InvalidValue, "has more than 256 members"),
-        _ => (
-            ErrorCode::InvalidType,
-            "an unsupported value is not accepted here",
-        ),
+            at,
+            format!("expected {}, got {got}", expected_in_js(expected)),
+        );
+    }
+    if let Some(rest) = message.strip_prefix("unknown variant `") {
+        // "unknown variant `x`, expected `a` or `b`" / "expected one of `a`, `b`, `c`"
+        let (value, expected) = rest.split_once("`, expected ").unwrap_or((rest, ""));
+        let names: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+        return Error::input(ErrorCode::InvalidValue, at, one_of(value, &names));
+    }
+    Error::input(ErrorCode::InvalidValue, at, "is not a valid value here")
+}
+
+/// "must be \"a\" or \"b\"", or for long lists "is not one of the N accepted values"; with a
+/// did-you-mean when `value` is close to one of `names`. `value` itself is never repeated.
+pub fn one_of(value: &str, names: &[&str]) -> String {
+    let mut message = match names {
+        [] => "is not an accepted value".to_owned(),
+        [one] => format!("must be \"{one}\""),
+        [init @ .., last] if names.len() <= 8 => {
+            let quoted: Vec<String> = init.iter().map(|n| format!("\"{n}\"")).collect();
+            format!("must be {} or \"{last}\"", quoted.join(", "))
+        }
+        _ => format!("is not one of the {} accepted values", names.len()),
     };
-    Error::input(kind, path, message)
-}
-
-/// One step of the way down to a marker, collected while unwinding so that a path string is
-/// only built for an error.
-enum Step {
-    Key(String),
-    Index(usize),
-}
-
-fn walk(v: &mut Value) -> Result<(), (Vec<Step>, u8)> {
-    if let Some(code) = marker(v) {
-        if code == MARK_NAN {
-            *v = Value::Number(f64::NAN);
-            return Ok(());
-        }
-        return Err((Vec::new(), code));
+    if let Some(s) = suggest(value, names) {
+        message.push_str(&format!("; did you mean \"{s}\"?"));
     }
-    match v {
-        Value::Array(items) => {
-            for (i, item) in items.iter_mut().enumerate() {
-                walk(item).map_err(|(mut steps, code)| {
-                    steps.push(Step::Index(i));
-                    (steps, code)
-                })?;
-            }
-        }
-        Value::Object(members) => {
-            for (name, item) in members.iter_mut() {
-                walk(item).map_err(|(mut steps, code)| {
-                    steps.push(Step::Key(name.clone()));
-                    (steps, code)
-                })?;
-            }
-        }
-        _ => {}
-    }
-    Ok(())
+    message
 }
 
-/// Turns the markers in `v` back into values, or into the coded error of the first one (in
-/// member order), naming its field below `path` (`body.code`, `body.scopes[3]`).
-pub fn unmark(mut v: Value, path: &str) -> Result<Value, Error> {
-    match walk(&mut v) {
-        Ok(()) => Ok(v),
-        Err((steps, code)) => {
-            let mut full = path.to_owned();
-            for step in steps.iter().rev() {
-                match step {
-                    Step::Key(k) => {
-                        full.push('.');
-                        full.push_str(k);
-                    }
-                    Step::Index(i) => {
-                        full.push('[');
-                        full.push_str(&i.to_string());
-                        full.push(']');
-                    }
-                }
-            }
-            Err(marker_error(code, &full))
-        }
+/// Serde's name for an expected type, in JavaScript's terms.
+fn expected_in_js(expected: &str) -> &str {
+    match expected {
+        "a sequence" => "an array",
+        "f64" | "f32" | "u32" | "i32" | "u64" | "i64" => "a number",
+        "a map" | "unit" => "an object",
+        e if e.starts_with("struct ") => "an object",
+        e => e,
     }
 }
 
-/// Parses the JSON text of a call's arguments: an array of exactly `n` encoded values.
-pub fn parse_args(text: &str, n: usize) -> Result<Vec<Value>, Error> {
-    match json::parse(text.as_bytes()) {
-        Ok(Value::Array(items)) if items.len() == n => Ok(items),
-        _ => Err(Error::input(
-            ErrorCode::InvalidType,
-            "arguments",
-            "could not be read (not what the package's JavaScript encodes)",
-        )),
-    }
-}
-
-/// What became of the options member the call takes as a JavaScript value.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Special {
-    /// Absent, `undefined` or `null`.
-    Absent,
-    /// Present and of the right kind.
-    Ok,
-    /// Present and of the wrong kind: the caller reports it after validating the rest.
-    Bad,
-}
-
-/// Reads an options object: `Value::Null` for none, otherwise its members with markers turned
-/// back (see [`unmark`]), the member named `special` replaced by `null` (so that validators do
-/// not report it as unknown) and its state returned. Anything but an object is refused with the
-/// type it was.
-pub fn options(v: Value, special: &str) -> Result<(Value, Special), Error> {
-    let got = match &v {
-        Value::Null => return Ok((Value::Null, Special::Absent)),
-        Value::Object(_) => match marker(&v) {
-            None => None,
-            Some(MARK_UNREADABLE) => {
-                return Err(marker_error(MARK_UNREADABLE, "options"));
-            }
-            Some(MARK_TOO_MANY_MEMBERS) => {
-                return Err(Error::input(
-                    ErrorCode::InvalidValue,
-                    "options",
-                    "has too many members",
-                ));
-            }
-            Some(MARK_FUNCTION) => Some("function"),
-            Some(_) => Some("value of another type"),
-        },
-        Value::String(_) => Some("string"),
-        Value::Number(_) => Some("number"),
-        Value::Bool(_) => Some("boolean"),
-        Value::Array(_) => Some("array"),
+/// An `UNKNOWN_FIELD` error for `parent.key`: `what` is "is not a field of this request",
+/// "unknown option", …; the message suggests the name `key` most likely meant, or lists the
+/// known ones.
+pub fn unknown_field(parent: &str, key: &str, known: &[&str], what: &str) -> Error {
+    let hint = match suggest(key, known) {
+        Some(s) => format!("; did you mean \"{s}\"?"),
+        None => format!("; expected one of {}", known.join(", ")),
     };
-    if let Some(got) = got {
-        return Err(Error::input(
-            ErrorCode::InvalidType,
-            "options",
-            format!("expected an object, got {got}"),
-        ));
+    Error::input(ErrorCode::UnknownField, format!("{parent}.{key}"), format!("{what}{hint}"))
+}
+
+/// Folds a name for fuzzy comparison: ASCII lower case, without `_` and `-`.
+fn fold(name: &str) -> String {
+    name.chars()
+        .filter(|c| *c != '_' && *c != '-')
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+/// The known name that `name` most likely meant: the same letters in another case style
+/// (`clientId` → `client_id`), at most two edits away, or a prefix of at least 4 characters
+/// (`timeout` → `timeoutMs`).
+pub fn suggest<'a>(name: &str, known: &[&'a str]) -> Option<&'a str> {
+    if name.len() > 64 {
+        return None;
     }
-    let Value::Object(members) = v else {
-        return Ok((Value::Null, Special::Absent));
-    };
-    let mut state = Special::Absent;
-    let mut out = Vec::with_capacity(members.len());
-    for (name, item) in members {
-        if name == special {
-            match marker(&item) {
-                Some(MARK_SPECIAL_OK) => state = Special::Ok,
-                Some(MARK_SPECIAL_BAD) => state = Special::Bad,
-                _ => {}
-            }
-            out.push((name, Value::Null));
-            continue;
-        }
-        let mut path = String::with_capacity(8 + name.len());
-        path.push_str("options.");
-        path.push_str(&name);
-        let item = unmark(item, &path)?;
-        out.push((name, item));
+    let f = fold(name);
+    known
+        .iter()
+        .find(|k| fold(k) == f)
+        .or_else(|| known.iter().find(|k| strsim::levenshtein(&fold(k), &f) <= 2))
+        .or_else(|| known.iter().find(|k| f.len() >= 4 && fold(k).starts_with(&f)))
+        .copied()
+}
+
+/// The field names of a struct with `#[derive(Deserialize)]`, as serde knows them (renames
+/// applied): what a caller's object may hold.
+pub fn field_names<'de, T: Deserialize<'de>>() -> &'static [&'static str] {
+    let mut found = None;
+    let _ = T::deserialize(FieldsProbe(&mut found));
+    found.unwrap_or(&[])
+}
+
+/// A deserializer that only records the field list a struct asks for, then stops.
+struct FieldsProbe<'a>(&'a mut Option<&'static [&'static str]>);
+
+/// The probe's error: it carries nothing (and formats nothing).
+#[derive(Debug)]
+struct Stop;
+
+impl std::fmt::Display for Stop {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("stop")
     }
-    Ok((Value::Object(out), state))
+}
+
+impl std::error::Error for Stop {}
+
+impl de::Error for Stop {
+    fn custom<T: std::fmt::Display>(_: T) -> Self {
+        Stop
+    }
+}
+
+impl<'de> Deserializer<'de> for FieldsProbe<'_> {
+    type Error = Stop;
+
+    fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Stop> {
+        Err(Stop)
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _: &'static str,
+        fields: &'static [&'static str],
+        _: V,
+    ) -> Result<V::Value, Stop> {
+        *self.0 = Some(fields);
+        Err(Stop)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
+        ignored_any
+    }
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use crate::model::ObtainTokenFields;
 
-    fn p(s: &str) -> Value {
-        json::parse(s.as_bytes()).unwrap_or(Value::Null)
+    /// Reads JSON into `T` the way the wasm reads a caller's object, and maps a failure.
+    fn read<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, Error> {
+        let value: serde_json::Value = serde_json::from_str(json).unwrap();
+        serde_path_to_error::deserialize(&value).map_err(|e| {
+            let got = json_kind(&value, e.path());
+            from_serde("body", e.path(), &e.inner().to_string(), got)
+        })
     }
 
-    fn err(r: Result<Value, Error>) -> (ErrorCode, String) {
-        match r {
-            Ok(v) => (ErrorCode::InvalidJson, v.to_json()),
-            Err(e) => (e.code, e.field.unwrap_or_default()),
+    fn json_kind(root: &serde_json::Value, path: &Path) -> &'static str {
+        let mut v = root;
+        for s in path {
+            v = match s {
+                Segment::Seq { index } => &v[*index],
+                Segment::Map { key } => &v[key.as_str()],
+                _ => v,
+            };
         }
-    }
-
-    #[test]
-    fn markers_become_values_or_errors_with_the_field() {
-        let v = unmark(p(r#"{"a":{"\u0000":0},"b":[1,{"\u0000":0}]}"#), "body");
         match v {
-            Ok(Value::Object(m)) => {
-                assert!(matches!(&m[0].1, Value::Number(n) if n.is_nan()));
-            }
-            other => panic!("{other:?}"),
+            serde_json::Value::Null => "null",
+            serde_json::Value::Bool(_) => "boolean",
+            serde_json::Value::Number(_) => "number",
+            serde_json::Value::String(_) => "string",
+            serde_json::Value::Array(_) => "array",
+            serde_json::Value::Object(_) => "object",
         }
-        assert_eq!(
-            err(unmark(p(r#"{"a":1,"code":{"\u0000":5}}"#), "body")),
-            (ErrorCode::InvalidType, "body.code".into())
-        );
-        assert_eq!(
-            err(unmark(p(r#"{"s":[1,2,{"\u0000":1}]}"#), "body")),
-            (ErrorCode::InvalidType, "body.s[2]".into())
-        );
-        assert_eq!(
-            err(unmark(p(r#"{"\u0000":6}"#), "accessToken")),
-            (ErrorCode::InvalidValue, "accessToken".into())
-        );
-        // The first marker in member order is the one reported.
-        assert_eq!(
-            err(unmark(p(r#"{"x":{"\u0000":3},"y":{"\u0000":1}}"#), "body")),
-            (ErrorCode::InvalidType, "body.x".into())
-        );
-        // Not a marker: two members, or a non-number.
-        assert!(unmark(p(r#"{"\u0000":1,"b":2}"#), "body").is_ok());
-        assert!(unmark(p(r#"{"\u0000":"x"}"#), "body").is_ok());
-        // Infinity travels as 1e999.
-        assert_eq!(
-            unmark(p("-1e999"), "n").ok(),
-            Some(Value::Number(f64::NEG_INFINITY))
-        );
     }
 
     #[test]
-    fn options_split_the_special_member_and_refuse_non_objects() {
-        let (v, s) = options(p(r#"{"timeoutMs":5,"signal":{"\u0000":9}}"#), "signal").unwrap();
-        assert_eq!(s, Special::Ok);
-        assert_eq!(v.to_json(), r#"{"timeoutMs":5,"signal":null}"#);
-        let (_, s) = options(p(r#"{"signal":{"\u0000":10}}"#), "signal").unwrap();
-        assert_eq!(s, Special::Bad);
-        let (_, s) = options(p(r#"{"signal":null}"#), "signal").unwrap();
-        assert_eq!(s, Special::Absent);
-        assert_eq!(options(p("null"), "signal").unwrap().1, Special::Absent);
-        for (text, got) in [
-            (r#""x""#, "got string"),
-            ("1", "got number"),
-            ("true", "got boolean"),
-            ("[]", "got array"),
-            (r#"{"\u0000":3}"#, "got function"),
-            (r#"{"\u0000":1}"#, "got value of another type"),
-        ] {
-            let e = options(p(text), "signal").unwrap_err();
-            assert_eq!(e.code, ErrorCode::InvalidType, "{text}");
-            assert!(e.message.contains(got), "{text}: {}", e.message);
-        }
-        let e = options(p(r#"{"\u0000":5}"#), "signal").unwrap_err();
-        assert_eq!(
-            (e.code, e.field.as_deref()),
-            (ErrorCode::InvalidType, Some("options"))
-        );
-        let e = options(p(r#"{"a":{"\u0000":2}}"#), "signal").unwrap_err();
-        assert_eq!(e.field.as_deref(), Some("options.a"));
+    fn field_names_come_from_the_type() {
+        let names = field_names::<ObtainTokenFields>();
+        assert_eq!(names.len(), 11);
+        assert!(names.contains(&"client_id") && names.contains(&"use_jwt"));
     }
 
     #[test]
-    fn args_are_an_array_of_the_right_length() {
-        assert_eq!(parse_args("[1,null]", 2).unwrap().len(), 2);
-        assert!(parse_args("[1]", 2).is_err());
-        assert!(parse_args("{}", 1).is_err());
-        assert!(parse_args("[", 1).is_err());
+    fn serde_failures_become_coded_errors_without_the_value() {
+        let e = read::<ObtainTokenFields>(r#"{"client_id": 12345}"#).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::InvalidType);
+        assert_eq!(e.field(), Some("body.client_id"));
+        assert_eq!(e.message(), "body.client_id: expected a string, got number");
+
+        let e = read::<ObtainTokenFields>(r#"{"scopes": ["PAYMENTS_READ", 7]}"#).unwrap_err();
+        assert_eq!(e.field(), Some("body.scopes[1]"));
+        assert_eq!(e.code(), ErrorCode::InvalidType);
+
+        let e = read::<ObtainTokenFields>(r#"{"scopes": "PAYMENTS_READ"}"#).unwrap_err();
+        assert_eq!(e.message(), "body.scopes: expected an array, got string");
+
+        let e = read::<ObtainTokenFields>(r#"{"grant_type": "sq0csp-secret"}"#).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::InvalidValue);
+        assert_eq!(
+            e.message(),
+            "body.grant_type: must be \"authorization_code\", \"refresh_token\" or \"migration_token\""
+        );
+        assert!(!e.message().contains("sq0csp"));
+
+        let e = read::<ObtainTokenFields>(r#"{"scopes": ["PAYMENT_READ"]}"#).unwrap_err();
+        assert_eq!(e.field(), Some("body.scopes[0]"));
+        assert!(e.message().contains("did you mean \"PAYMENTS_READ\""), "{}", e.message());
+    }
+
+    #[test]
+    fn suggestions() {
+        let known = ["client_id", "client_secret", "grant_type", "code"];
+        assert_eq!(suggest("clientId", &known), Some("client_id"));
+        assert_eq!(suggest("ClientSecret", &known), Some("client_secret"));
+        assert_eq!(suggest("grant-type", &known), Some("grant_type"));
+        assert_eq!(suggest("grnt_type", &known), Some("grant_type"));
+        assert_eq!(suggest("zzzzzzzz", &known), None);
+        assert_eq!(suggest("timeout", &["timeoutMs", "signal"]), Some("timeoutMs"));
+        let e = unknown_field("body", "clientId", &known, "is not a field of this request");
+        assert_eq!(e.code(), ErrorCode::UnknownField);
+        assert_eq!(
+            e.message(),
+            "body.clientId: is not a field of this request; did you mean \"client_id\"?"
+        );
     }
 }
