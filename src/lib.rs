@@ -10,6 +10,8 @@ pub mod error;
 pub mod input;
 pub mod model;
 pub mod request;
+pub mod response;
+pub mod retry;
 pub mod secret;
 
 pub use error::{Error, ErrorCode};

@@ -69,14 +69,10 @@ pub enum SquareApiError {
     V1(SquareV1Error),
 }
 
-/// The legacy body as Square sends it.
-#[derive(Deserialize)]
+/// The legacy body's members as Square sends them.
 pub(crate) struct LegacyErrorBody {
-    #[serde(rename = "type", default)]
     pub kind: Option<String>,
-    #[serde(default)]
     pub message: Option<String>,
-    #[serde(default)]
     pub field: Option<String>,
 }
 
