@@ -5,4 +5,4 @@ import init from "./square_oauth_edge.js";
 
 await init({ module_or_path: new URL("./square_oauth_edge_bg.wasm", import.meta.url) });
 
-export * from "./core.js";
+export * from "./exports.js";

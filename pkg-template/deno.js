@@ -3,4 +3,4 @@ import { initSync } from "./square_oauth_edge.js";
 
 initSync({ module: Deno.readFileSync(new URL("./square_oauth_edge_bg.wasm", import.meta.url)) });
 
-export * from "./core.js";
+export * from "./exports.js";

@@ -1,9 +1,7 @@
-// SquareError, the one error class of the package, and the conversion from the plain object the
-// wasm side rejects with.
+// SquareError, the one error class of the package. The wasm constructs it (src/js/error.rs imports
+// this file); every entry re-exports it, so that `instanceof SquareError` holds.
 
-/**
- * The one error class of the package. `code` is stable; see index.d.ts for the list.
- */
+/** The one error class of the package. `code` is stable; see index.d.ts for the list. */
 export class SquareError extends Error {
   /** @param {{code: string, message: string, field?: string, statusCode?: number, errors?: unknown[], body?: unknown, cause?: unknown}} raw */
   constructor(raw) {
@@ -20,19 +18,3 @@ Object.defineProperty(SquareError.prototype, "name", {
   writable: true,
   configurable: true,
 });
-
-/** Turns the plain object the wasm side throws or rejects with into a SquareError. */
-export function lift(raw) {
-  return raw !== null && typeof raw === "object" && raw.name === "SquareError" && typeof raw.code === "string"
-    ? new SquareError(raw)
-    : raw;
-}
-
-/** Calls a synchronous wasm export, rethrowing its errors as SquareError. */
-export function sync(fn) {
-  try {
-    return fn();
-  } catch (e) {
-    throw lift(e);
-  }
-}

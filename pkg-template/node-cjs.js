@@ -6,4 +6,4 @@ import { initSync } from "./square_oauth_edge.js";
 
 initSync({ module: readFileSync(join(__dirname, "square_oauth_edge_bg.wasm")) });
 
-export * from "./core.js";
+export * from "./exports.js";

@@ -4,4 +4,4 @@ import { initSync } from "./square_oauth_edge.js";
 
 initSync({ module: readFileSync(new URL("./square_oauth_edge_bg.wasm", import.meta.url)) });
 
-export * from "./core.js";
+export * from "./exports.js";

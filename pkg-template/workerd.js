@@ -5,4 +5,4 @@ import { initSync } from "./square_oauth_edge.js";
 
 initSync({ module });
 
-export * from "./core.js";
+export * from "./exports.js";

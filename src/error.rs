@@ -178,7 +178,6 @@ pub struct Error {
     status: Option<u16>,
     errors: Vec<SquareApiError>,
     body: Option<Body>,
-    pub(crate) retry_after_ms: Option<u64>,
     #[cfg(target_arch = "wasm32")]
     pub(crate) cause: Option<Cause>,
 }
@@ -206,7 +205,6 @@ impl Error {
             status: None,
             errors: Vec::new(),
             body: None,
-            retry_after_ms: None,
             #[cfg(target_arch = "wasm32")]
             cause: None,
         }
@@ -271,6 +269,7 @@ impl Error {
     }
 
     /// Appends to the message.
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
     pub(crate) fn append(mut self, text: &str) -> Self {
         self.message.push_str(text);
         self

@@ -8,8 +8,8 @@
 //! `UNKNOWN_FIELD` check serde-wasm-bindgen does not make, and suggests the name a typo meant.
 
 use serde::de::{self, Deserialize, Deserializer, Visitor};
-use serde_path_to_error::{Path, Segment};
 
+use crate::document::{join_path, Step};
 use crate::error::{Error, ErrorCode};
 
 /// Deepest nesting read from a caller's value (the deepest real input is 2 levels).
@@ -17,30 +17,10 @@ pub const MAX_INPUT_DEPTH: usize = 8;
 /// Most members or items read from one caller object or array.
 pub const MAX_INPUT_ITEMS: usize = 256;
 
-/// `field` followed by the path serde reports (`client_id`, `scopes[1]`, `headers.X-Trace`).
-pub fn join_path(field: &str, path: &Path) -> String {
-    let mut out = field.to_owned();
-    for segment in path {
-        match segment {
-            Segment::Seq { index } => {
-                out.push('[');
-                out.push_str(&index.to_string());
-                out.push(']');
-            }
-            Segment::Map { key } => {
-                out.push('.');
-                out.push_str(key);
-            }
-            Segment::Enum { .. } | Segment::Unknown => {}
-        }
-    }
-    out
-}
-
 /// The coded input error for a serde failure while reading the caller's value `field`: `path`
 /// and `message` as serde reports them, `got` what the value at that path is (`"number"`,
 /// `"array"`, …, as [`kind`](crate::input) names JavaScript values).
-pub fn from_serde(field: &str, path: &Path, message: &str, got: &str) -> Error {
+pub fn from_serde(field: &str, path: &[Step], message: &str, got: &str) -> Error {
     let at = join_path(field, path);
     if let Some(rest) = message.strip_prefix("missing field `") {
         let name = rest.split('`').next().unwrap_or_default();
@@ -186,34 +166,15 @@ impl<'de> Deserializer<'de> for FieldsProbe<'_> {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use crate::document::{Document, JsonDoc};
     use crate::model::ObtainTokenFields;
 
     /// Reads JSON into `T` the way the wasm reads a caller's object, and maps a failure.
     fn read<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, Error> {
-        let value: serde_json::Value = serde_json::from_str(json).unwrap();
-        serde_path_to_error::deserialize(&value).map_err(|e| {
-            let got = json_kind(&value, e.path());
-            from_serde("body", e.path(), &e.inner().to_string(), got)
-        })
-    }
-
-    fn json_kind(root: &serde_json::Value, path: &Path) -> &'static str {
-        let mut v = root;
-        for s in path {
-            v = match s {
-                Segment::Seq { index } => &v[*index],
-                Segment::Map { key } => &v[key.as_str()],
-                _ => v,
-            };
-        }
-        match v {
-            serde_json::Value::Null => "null",
-            serde_json::Value::Bool(_) => "boolean",
-            serde_json::Value::Number(_) => "number",
-            serde_json::Value::String(_) => "string",
-            serde_json::Value::Array(_) => "array",
-            serde_json::Value::Object(_) => "object",
-        }
+        JsonDoc::parse(json)
+            .unwrap()
+            .read()
+            .map_err(|e| from_serde("body", &e.path, &e.message, e.got.name()))
     }
 
     #[test]

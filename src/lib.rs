@@ -6,6 +6,7 @@
 mod macros;
 
 pub mod config;
+pub mod document;
 pub mod error;
 pub mod input;
 pub mod model;
@@ -13,6 +14,15 @@ pub mod request;
 pub mod response;
 pub mod retry;
 pub mod secret;
+
+#[cfg(target_arch = "wasm32")]
+pub mod client;
+#[cfg(target_arch = "wasm32")]
+pub mod js;
+#[cfg(target_arch = "wasm32")]
+pub mod transport;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
 
 pub use error::{Error, ErrorCode};
 pub use secret::Secret;

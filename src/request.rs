@@ -243,6 +243,7 @@ impl RevokeTokenRequest {
 
 impl RenewTokenRequest {
     /// A caller's flat body, with its one required field.
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
     pub(crate) fn from_fields(f: RenewTokenFields) -> Result<Self, Error> {
         Ok(RenewTokenRequest {
             access_token: required(f.access_token, "access_token", "is required")?,

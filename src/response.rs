@@ -11,8 +11,8 @@
 
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
-use serde_path_to_error::{Path, Segment};
 
+use crate::document::{join_path, Document, Kind, ReadError, Step};
 use crate::error::{Body, Error, ErrorCode, MAX_TEXT_BODY};
 use crate::model::{
     LegacyErrorBody, ObtainTokenResponse, RenewTokenResponse, RetrieveTokenStatusResponse,
@@ -26,75 +26,6 @@ use crate::secret::{scrub_str, Secret};
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
 /// The deepest nesting of arrays and objects accepted in a body.
 pub const MAX_JSON_DEPTH: usize = 64;
-
-/// What a JSON value is, for messages.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
-    /// `null` (or, for caller input, `undefined`).
-    Null,
-    /// `true` / `false`.
-    Boolean,
-    /// A number.
-    Number,
-    /// A string.
-    String,
-    /// An array.
-    Array,
-    /// An object.
-    Object,
-    /// Anything JSON has no name for (a function, a symbol, …).
-    Other,
-}
-
-impl Kind {
-    /// The bare name: `string`, `number`, `array`, …
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::Null => "null",
-            Kind::Boolean => "boolean",
-            Kind::Number => "number",
-            Kind::String => "string",
-            Kind::Array => "array",
-            Kind::Object => "object",
-            Kind::Other => "another value",
-        }
-    }
-
-    /// With its article: `a string`, `an array`, `null`.
-    pub fn article(self) -> &'static str {
-        match self {
-            Kind::Null => "null",
-            Kind::Boolean => "a boolean",
-            Kind::Number => "a number",
-            Kind::String => "a string",
-            Kind::Array => "an array",
-            Kind::Object => "an object",
-            Kind::Other => "another value",
-        }
-    }
-}
-
-/// A failure to read a typed value out of a [`Document`]: where, serde's message, and what the
-/// value there is.
-#[derive(Debug)]
-pub struct ReadError {
-    /// Where the value that did not fit is.
-    pub path: Path,
-    /// Serde's message (names Rust types; never shown as is).
-    pub message: String,
-    /// What the value at `path` is.
-    pub got: Kind,
-}
-
-/// A parsed JSON value the typed answer is read from.
-pub trait Document {
-    /// What the top-level value is.
-    fn kind(&self) -> Kind;
-    /// The value as `T`, with serde.
-    fn read<T: DeserializeOwned>(&self) -> Result<T, ReadError>;
-    /// The value as JSON text (as `JSON.stringify` writes it), or `None` if it cannot be.
-    fn to_json(&self) -> Option<String>;
-}
 
 /// A typed answer of one of the four operations.
 pub trait Answer: DeserializeOwned {
@@ -254,11 +185,9 @@ fn judge_unscrubbed<T: Answer, D: Document>(
 
 /// `"name" is a number, expected a string`, or what is wrong with `errors`.
 fn describe_read_error(e: &ReadError) -> String {
-    let at = crate::input::join_path("", &e.path);
-    let at = at.strip_prefix('.').unwrap_or(&at);
-    let top_is_errors = matches!(e.path.iter().next(), Some(Segment::Map { key }) if key == "errors");
-    if top_is_errors {
-        return if e.path.iter().count() == 1 && e.message.starts_with("invalid type") {
+    let at = join_path("", &e.path);
+    if e.path.first() == Some(&Step::Key("errors".to_owned())) {
+        return if e.path.len() == 1 && e.message.starts_with("invalid type") {
             format!("\"errors\" is {}, not an array", e.got.article())
         } else {
             "\"errors\" holds malformed entries".to_owned()
@@ -286,7 +215,7 @@ fn error_answer<D: Document>(
         .filter(|_| !nesting_exceeds(&raw.body, MAX_JSON_DEPTH))
         .and_then(parse);
     let errors = doc.as_ref().and_then(square_errors);
-    let json = doc.as_ref().and_then(Document::to_json);
+    let json = doc.as_ref().and_then(|d| d.to_json());
     let body = match json {
         Some(j) => Body::Json(j),
         None => text_body(&raw.body, secrets),
@@ -435,50 +364,12 @@ pub fn retry_after_ms(value: Option<&str>, now_ms: f64) -> Option<u64> {
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
+    use crate::document::JsonDoc;
 
-    /// A document parsed by serde_json, standing in for the runtime's `JSON.parse` natively.
-    #[derive(Debug)]
-    pub(crate) struct JsonDoc(pub serde_json::Value);
-
-    pub(crate) fn kind_of(v: &serde_json::Value) -> Kind {
-        match v {
-            serde_json::Value::Null => Kind::Null,
-            serde_json::Value::Bool(_) => Kind::Boolean,
-            serde_json::Value::Number(_) => Kind::Number,
-            serde_json::Value::String(_) => Kind::String,
-            serde_json::Value::Array(_) => Kind::Array,
-            serde_json::Value::Object(_) => Kind::Object,
-        }
-    }
-
-    impl Document for JsonDoc {
-        fn kind(&self) -> Kind {
-            kind_of(&self.0)
-        }
-        fn read<T: DeserializeOwned>(&self) -> Result<T, ReadError> {
-            serde_path_to_error::deserialize(&self.0).map_err(|e| {
-                let mut v = &self.0;
-                for s in e.path() {
-                    v = match s {
-                        Segment::Seq { index } => &v[*index],
-                        Segment::Map { key } => &v[key.as_str()],
-                        _ => v,
-                    };
-                }
-                ReadError { got: kind_of(v), path: e.path().clone(), message: e.inner().to_string() }
-            })
-        }
-        fn to_json(&self) -> Option<String> {
-            serde_json::to_string(&self.0).ok()
-        }
-    }
-
-    pub(crate) fn parse(text: &str) -> Option<JsonDoc> {
-        // JSON.parse takes the last of repeated keys and nests without limit; serde_json's
-        // Value takes the last too, and its recursion limit is past MAX_JSON_DEPTH.
-        serde_json::from_str(text).ok().map(JsonDoc)
+    fn parse(text: &str) -> Option<JsonDoc> {
+        JsonDoc::parse(text)
     }
 
     const JSON: Option<&str> = Some("application/json; charset=utf-8");

@@ -16,6 +16,7 @@ pub struct RenewTokenRequest {
 }
 
 /// Every field RenewToken's body may hold, as a caller's object brings them.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub(crate) struct RenewTokenFields {

@@ -1,0 +1,192 @@
+//! Reading a caller's value into a typed struct without letting it throw through the wasm.
+//!
+//! [`read`] copies the value first: every property read goes through a `catch`ing binding, into
+//! fresh objects without a prototype (so a `__proto__` key stays a plain key). What cannot be
+//! copied is a coded input error naming the field: a read that threw (`INVALID_TYPE`, "could
+//! not be read"), a BigInt, Symbol or function where data goes (`INVALID_TYPE`), nesting past
+//! [`MAX_INPUT_DEPTH`] or more than [`MAX_INPUT_ITEMS`] members or items (`INVALID_VALUE`).
+//! A `Date` becomes its epoch milliseconds. The copy's keys are checked against the struct's
+//! fields (`UNKNOWN_FIELD`, with a did-you-mean: serde-wasm-bindgen ignores
+//! `deny_unknown_fields`), then serde-wasm-bindgen reads the copy, and a serde failure becomes
+//! the same coded error with the field's path ([`crate::input::from_serde`]).
+
+use serde::de::DeserializeOwned;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use super::document::{kind_of, JsDocument};
+use crate::error::{Error, ErrorCode};
+use crate::input::{field_names, from_serde, unknown_field, MAX_INPUT_DEPTH, MAX_INPUT_ITEMS};
+use crate::document::{Document, Kind};
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(catch, js_namespace = Reflect, js_name = get)]
+    fn reflect_get(target: &JsValue, key: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = Object, js_name = keys)]
+    fn object_keys(target: &JsValue) -> Result<js_sys::Array, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
+    fn is_array(value: &JsValue) -> Result<bool, JsValue>;
+    #[wasm_bindgen(js_namespace = Object, js_name = create)]
+    fn object_create(proto: &JsValue) -> js_sys::Object;
+}
+
+/// How a caller's value is read.
+pub struct Shape {
+    /// Its name in errors: `body`, `options`, `authorization`, …
+    pub field: &'static str,
+    /// What an unknown member is called: "is not a field of this request", "unknown option".
+    pub unknown: &'static str,
+    /// A member kept as the JavaScript value it is (a `fetch` function, an `AbortSignal`).
+    pub opaque: Option<&'static str>,
+}
+
+/// One step of the path to a value, kept while copying so that a path string is built only for
+/// an error.
+enum Step {
+    Key(String),
+    Index(u32),
+}
+
+fn path(field: &str, steps: &[Step]) -> String {
+    let mut out = field.to_owned();
+    for s in steps {
+        match s {
+            Step::Key(k) => {
+                out.push('.');
+                out.push_str(k);
+            }
+            Step::Index(i) => out.push_str(&format!("[{i}]")),
+        }
+    }
+    out
+}
+
+struct Copier<'a> {
+    shape: &'a Shape,
+    steps: Vec<Step>,
+}
+
+impl Copier<'_> {
+    fn fail(&self, code: ErrorCode, message: &str) -> Error {
+        Error::input(code, path(self.shape.field, &self.steps), message)
+    }
+
+    fn unreadable(&self) -> Error {
+        self.fail(ErrorCode::InvalidType, "could not be read (a getter or Proxy trap threw)")
+    }
+
+    /// A copy of `v` made of plain data only.
+    fn copy(&mut self, v: JsValue) -> Result<JsValue, Error> {
+        if v.is_null() || v.is_undefined() || v.is_string() || v.as_bool().is_some() || v.as_f64().is_some() {
+            return Ok(v);
+        }
+        if v.is_bigint() {
+            return Err(self.fail(ErrorCode::InvalidType, "a bigint is not accepted here"));
+        }
+        if v.is_symbol() {
+            return Err(self.fail(ErrorCode::InvalidType, "a symbol is not accepted here"));
+        }
+        if v.is_function() {
+            return Err(self.fail(ErrorCode::InvalidType, "a function is not accepted here"));
+        }
+        if !v.is_object() {
+            return Err(self.fail(ErrorCode::InvalidType, "an unsupported value is not accepted here"));
+        }
+        if self.steps.len() >= MAX_INPUT_DEPTH {
+            return Err(self.fail(ErrorCode::InvalidValue, "is nested too deeply"));
+        }
+        if is_array(&v).map_err(|_| self.unreadable())? {
+            return self.copy_array(&v);
+        }
+        if let Some(date) = v.dyn_ref::<js_sys::Date>() {
+            return Ok(JsValue::from_f64(date.get_time()));
+        }
+        self.copy_object(&v, false)
+    }
+
+    fn copy_array(&mut self, v: &JsValue) -> Result<JsValue, Error> {
+        let len = reflect_get(v, &JsValue::from_str("length"))
+            .map_err(|_| self.unreadable())?
+            .as_f64()
+            .unwrap_or(0.0);
+        if !(0.0..=MAX_INPUT_ITEMS as f64).contains(&len) {
+            return Err(self.fail(ErrorCode::InvalidValue, "has more than 256 items"));
+        }
+        let out = js_sys::Array::new();
+        for i in 0..len as u32 {
+            self.steps.push(Step::Index(i));
+            let item = reflect_get(v, &JsValue::from(i)).map_err(|_| self.unreadable())?;
+            out.push(&self.copy(item)?);
+            self.steps.pop();
+        }
+        Ok(out.into())
+    }
+
+    /// The object's own enumerable members; at the top, the opaque member is kept as it is.
+    fn copy_object(&mut self, v: &JsValue, top: bool) -> Result<JsValue, Error> {
+        let keys = object_keys(v).map_err(|_| self.unreadable())?;
+        if keys.length() as usize > MAX_INPUT_ITEMS {
+            return Err(self.fail(ErrorCode::InvalidValue, "has more than 256 members"));
+        }
+        let out = object_create(&JsValue::NULL);
+        for key in keys.iter() {
+            let name = key.as_string().unwrap_or_default();
+            self.steps.push(Step::Key(name));
+            let item = reflect_get(v, &key).map_err(|_| self.unreadable())?;
+            let opaque = top && self.shape.opaque.is_some_and(|o| key.as_string().as_deref() == Some(o));
+            let item = if opaque { item } else { self.copy(item)? };
+            // Defining a member on a fresh object without a prototype cannot throw.
+            let _ = js_sys::Reflect::set(&out, &key, &item);
+            self.steps.pop();
+        }
+        Ok(out.into())
+    }
+}
+
+/// Reads a caller's value (an object for a struct `T`) into `T`; see the module docs.
+pub fn read<T: DeserializeOwned>(value: &JsValue, shape: &Shape) -> Result<T, Error> {
+    let mut copier = Copier { shape, steps: Vec::new() };
+    let fields = field_names::<T>();
+    let copy = if fields.is_empty() {
+        copier.copy(value.clone())?
+    } else {
+        // A struct: the value must be a plain object, not an array or a function.
+        let kind = kind_of(value);
+        let array = kind == Kind::Object && is_array(value).map_err(|_| copier.unreadable())?;
+        if kind != Kind::Object || array || value.is_function() {
+            let got = if array {
+                "array"
+            } else if value.is_function() {
+                "function"
+            } else {
+                kind.name()
+            };
+            return Err(Error::input(
+                ErrorCode::InvalidType,
+                shape.field,
+                format!("expected an object, got {got}"),
+            ));
+        }
+        let copy = copier.copy_object(value, true)?;
+        for key in object_keys(&copy).map_err(|_| copier.unreadable())?.iter() {
+            let key = key.as_string().unwrap_or_default();
+            if !fields.contains(&key.as_str()) {
+                return Err(unknown_field(shape.field, &key, fields, shape.unknown));
+            }
+        }
+        copy
+    };
+    JsDocument(copy)
+        .read()
+        .map_err(|e| from_serde(shape.field, &e.path, &e.message, e.got.name()))
+}
+
+/// [`read`], with `undefined` and `null` meaning "none given": `T::default()`.
+pub fn read_optional<T: DeserializeOwned + Default>(value: &JsValue, shape: &Shape) -> Result<T, Error> {
+    if value.is_undefined() || value.is_null() {
+        Ok(T::default())
+    } else {
+        read(value, shape)
+    }
+}
