@@ -578,7 +578,7 @@ mod tests {
         assert_eq!(r.url, "http://127.0.0.1:1/oauth2/token");
         assert_eq!(
             wire(&r),
-            r#"{"grant_type":"authorization_code","client_id":"sq0idp-a","client_secret":"sq0csp-s","code":"sq0cgb-c","short_lived":true}"#
+            r#"{"client_id":"sq0idp-a","client_secret":"sq0csp-s","code":"sq0cgb-c","grant_type":"authorization_code","short_lived":true}"#
         );
         assert!(r.authorization.is_none());
         let names: Vec<&str> = r.headers.iter().map(|(k, _)| k.as_str()).collect();
@@ -600,7 +600,7 @@ mod tests {
         assert_eq!(r.replay, Replay::Safe, "code-flow refresh tokens are multi-use");
         let r = obtain(r#"{"grant_type":"refresh_token","client_id":"a","refresh_token":"rr","client_secret":null}"#).unwrap();
         assert_eq!(r.replay, Replay::SingleUse, "PKCE refresh tokens are single-use");
-        assert_eq!(wire(&r), r#"{"grant_type":"refresh_token","client_id":"a","refresh_token":"rr"}"#);
+        assert_eq!(wire(&r), r#"{"client_id":"a","grant_type":"refresh_token","refresh_token":"rr"}"#);
         assert!(obtain(r#"{"grant_type":"migration_token","client_id":"a","client_secret":"ss","migration_token":"mm"}"#).is_ok());
         let cases = [
             (r#"{"grant_type":"authorization_code","client_secret":"ss","code":"c"}"#, ErrorCode::MissingField, "body.client_id"),

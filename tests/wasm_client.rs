@@ -20,6 +20,7 @@ use wasm_bindgen_test::*;
 
 mod common;
 use common::*;
+use square_oauth_edge::wasm::OAuthClient;
 
 fn get(v: &JsValue, path: &str) -> JsValue {
     path.split('.').fold(v.clone(), |acc, k| {
@@ -108,7 +109,7 @@ async fn code(extra: &str) -> String {
     )
 }
 
-fn client(extra: &str) -> JsValue {
+fn client(extra: &str) -> OAuthClient {
     normalize(json(&format!(r#"{{"baseUrl":"{}"{extra}}}"#, fake()))).unwrap()
 }
 

@@ -70,8 +70,6 @@ impl Default for MigrationTokenGrant {
 /// valid for 5 minutes.
 #[derive(Clone, Debug, PartialEq, Serialize, Tsify)]
 pub struct AuthorizationCodeRequest {
-    /// Always `"authorization_code"`.
-    pub grant_type: AuthorizationCodeGrant,
     /// The application ID (Developer Dashboard → OAuth). At most 191 characters.
     pub client_id: String,
     /// The application secret. 2 to 1024 characters. Not the personal access token.
@@ -84,6 +82,8 @@ pub struct AuthorizationCodeRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[tsify(optional, type = "string | null | undefined")]
     pub redirect_uri: Option<String>,
+    /// Always `"authorization_code"`.
+    pub grant_type: AuthorizationCodeGrant,
     /// `true`: the access token expires in 24 hours instead of 30 days.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[tsify(optional, type = "boolean | null | undefined")]
@@ -99,25 +99,25 @@ pub struct AuthorizationCodeRequest {
 /// and a single-use refresh token that expires in 90 days.
 #[derive(Clone, Debug, PartialEq, Serialize, Tsify)]
 pub struct PkceAuthorizationCodeRequest {
-    /// Always `"authorization_code"`.
-    pub grant_type: AuthorizationCodeGrant,
     /// The application ID. At most 191 characters.
     pub client_id: String,
     /// The authorization code from the redirect (`?code=`). At most 191 characters.
     #[tsify(type = "string")]
     pub code: Secret,
-    /// The secret from which the authorization URL's `code_challenge` was derived (RFC 7636: 43
-    /// to 128 characters of `A-Z a-z 0-9 - . _ ~`), e.g. `createPkce().code_verifier`.
-    #[tsify(type = "string")]
-    pub code_verifier: Secret,
     /// The redirect URL, required when the authorization URL named one. At most 2048 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[tsify(optional, type = "string | null | undefined")]
     pub redirect_uri: Option<String>,
+    /// Always `"authorization_code"`.
+    pub grant_type: AuthorizationCodeGrant,
     /// `true`: the access token expires in 24 hours instead of 30 days.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[tsify(optional, type = "boolean | null | undefined")]
     pub short_lived: Option<bool>,
+    /// The secret from which the authorization URL's `code_challenge` was derived (RFC 7636: 43
+    /// to 128 characters of `A-Z a-z 0-9 - . _ ~`), e.g. `createPkce().code_verifier`.
+    #[tsify(type = "string")]
+    pub code_verifier: Secret,
     /// `true`: the access token is a JWT (from Square's SDKs of 2026-01-22).
     #[serde(skip_serializing_if = "Option::is_none")]
     #[tsify(optional, type = "boolean | null | undefined")]
@@ -129,14 +129,14 @@ pub struct PkceAuthorizationCodeRequest {
 /// new one comes back: store it before anything else.
 #[derive(Clone, Debug, PartialEq, Serialize, Tsify)]
 pub struct RefreshTokenRequest {
-    /// Always `"refresh_token"`.
-    pub grant_type: RefreshTokenGrant,
     /// The application ID. At most 191 characters.
     pub client_id: String,
     /// The application secret for the code flow; absent (or `null`) for PKCE.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[tsify(optional, type = "string | null | undefined")]
     pub client_secret: Option<Secret>,
+    /// Always `"refresh_token"`.
+    pub grant_type: RefreshTokenGrant,
     /// The refresh token. 2 to 1024 characters.
     #[tsify(type = "string")]
     pub refresh_token: Secret,
@@ -157,13 +157,13 @@ pub struct RefreshTokenRequest {
 /// LEGACY: exchange a token from Square API versions before 2019-03-13.
 #[derive(Clone, Debug, PartialEq, Serialize, Tsify)]
 pub struct MigrationTokenRequest {
-    /// Always `"migration_token"`.
-    pub grant_type: MigrationTokenGrant,
     /// The application ID. At most 191 characters.
     pub client_id: String,
     /// The application secret. 2 to 1024 characters.
     #[tsify(type = "string")]
     pub client_secret: Secret,
+    /// Always `"migration_token"`.
+    pub grant_type: MigrationTokenGrant,
     /// The legacy token. 2 to 1024 characters.
     #[tsify(type = "string")]
     pub migration_token: Secret,

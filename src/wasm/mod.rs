@@ -63,6 +63,7 @@ where
 /// });
 /// ```
 #[wasm_bindgen]
+#[derive(Debug)]
 pub struct OAuthClient {
     inner: Client,
 }
