@@ -32,7 +32,7 @@ test-props: setup
 test-js: package
 	node --test tests/fake-square/ tests/js/
 
-test-types: setup
+test-types: package
 	tests/types/run.sh
 
 test-wasm-node: setup

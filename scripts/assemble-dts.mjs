@@ -19,5 +19,15 @@ body = body.replace(/^\/\* tslint:disable \*\/\n\/\* eslint-disable \*\/\n/, "")
 const cut = body.indexOf("export type InitInput");
 if (cut < 0) throw new Error(`${generated}: no "export type InitInput" (wasm-bindgen's output changed?)`);
 body = body.slice(0, cut).trimEnd();
+// wasm-bindgen declares two members of every exported class without a doc comment.
+const documented = {
+  "free(): void;": "Frees the client's memory in the WebAssembly instance now; optional (a finalizer does it once the object is unreachable). The client cannot be used afterwards.",
+  "[Symbol.dispose](): void;": "The same as `free()`, for `using client = new OAuthClient()`.",
+};
+for (const [member, doc] of Object.entries(documented)) {
+  const re = new RegExp(`^( +)${member.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`, "m");
+  if (!re.test(body)) throw new Error(`${generated}: no \`${member}\` (wasm-bindgen's output changed?)`);
+  body = body.replace(re, (_, indent) => `${indent}/** ${doc} */\n${indent}${member}`);
+}
 const banner = "// ---- generated from the Rust types by `make package`; do not edit ----\n\n";
 writeFileSync(out, `${readFileSync(head, "utf8").trimEnd()}\n\n${banner}${body}\n`);

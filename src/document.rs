@@ -114,41 +114,43 @@ pub trait Document: Sized {
 
     /// The value as `T` (a struct whose fields are all optional), or where it does not fit.
     fn read<T: DeserializeOwned>(&self) -> Result<T, ReadError> {
-        self.deserialize().map_err(|message| self.locate::<T>(message))
+        self.deserialize().map_err(|message| {
+            locate(self, message, &|probe: &Self| probe.deserialize::<T>().err())
+        })
     }
+}
 
-    /// Finds the member, and the item or entry inside it, that makes reading `T` fail.
-    fn locate<T: DeserializeOwned>(&self, message: String) -> ReadError {
-        let at_top = |message| ReadError { path: Vec::new(), message, got: self.kind() };
-        if self.kind() != Kind::Object {
-            return at_top(message);
-        }
-        for key in self.keys() {
-            let Some(value) = self.member(&key) else { continue };
-            let Err(message) = Self::object_of(&key, &value).deserialize::<T>() else { continue };
-            let mut path = vec![Step::Key(key.clone())];
-            let inner = match value.kind() {
-                Kind::Array => value.items().into_iter().enumerate().find_map(|(i, item)| {
-                    let probe = Self::object_of(&key, &Self::array_of(&item));
-                    probe.deserialize::<T>().err().map(|m| (Step::Index(i), m, item.kind()))
-                }),
-                Kind::Object => value.keys().into_iter().find_map(|k| {
-                    let entry = value.member(&k)?;
-                    let probe = Self::object_of(&key, &Self::object_of(&k, &entry));
-                    probe.deserialize::<T>().err().map(|m| (Step::Key(k), m, entry.kind()))
-                }),
-                _ => None,
-            };
-            return match inner {
-                Some((step, message, got)) => {
-                    path.push(step);
-                    ReadError { path, message, got }
-                }
-                None => ReadError { path, message, got: value.kind() },
-            };
-        }
-        at_top(message)
+/// Finds the member of `doc`, and the item or entry inside it, that makes `fails` (reading the
+/// struct) fail. Not generic over the struct, so that one copy serves every type.
+fn locate<D: Document>(doc: &D, message: String, fails: &dyn Fn(&D) -> Option<String>) -> ReadError {
+    if doc.kind() != Kind::Object {
+        return ReadError { path: Vec::new(), message, got: doc.kind() };
     }
+    for key in doc.keys() {
+        let Some(value) = doc.member(&key) else { continue };
+        let Some(message) = fails(&D::object_of(&key, &value)) else { continue };
+        let inner = match value.kind() {
+            Kind::Array => value.items().into_iter().enumerate().find_map(|(i, item)| {
+                let probe = D::object_of(&key, &D::array_of(&item));
+                fails(&probe).map(|m| (Step::Index(i), m, item.kind()))
+            }),
+            Kind::Object => value.keys().into_iter().find_map(|k| {
+                let entry = value.member(&k)?;
+                let probe = D::object_of(&key, &D::object_of(&k, &entry));
+                fails(&probe).map(|m| (Step::Key(k), m, entry.kind()))
+            }),
+            _ => None,
+        };
+        let mut path = vec![Step::Key(key)];
+        return match inner {
+            Some((step, message, got)) => {
+                path.push(step);
+                ReadError { path, message, got }
+            }
+            None => ReadError { path, message, got: value.kind() },
+        };
+    }
+    ReadError { path: Vec::new(), message, got: Kind::Object }
 }
 
 /// A document parsed by serde_json, standing in for the runtime's `JSON.parse` in native tests.

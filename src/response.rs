@@ -103,15 +103,29 @@ pub fn judge<T: Answer, D: Document>(
     parse: impl Fn(&str) -> Option<D>,
     secrets: &[Secret],
 ) -> Result<(T, D), Error> {
-    judge_unscrubbed(op, raw, parse, secrets).map_err(|e| e.scrub(secrets))
+    let doc = accept(op, raw, &parse, secrets).map_err(|e| e.scrub(secrets))?;
+    let answer = doc.read::<T>();
+    let facts = match &answer {
+        Ok(a) => Ok((a.errors(), a.unproven())),
+        Err(e) => Err(describe_read_error(e)),
+    };
+    verdict(op, raw.status, facts, &doc, secrets).map_err(|e| e.scrub(secrets))?;
+    match answer {
+        Ok(a) => Ok((a, doc)),
+        // `verdict` refuses every read error; this arm is not reached.
+        Err(e) => Err(Error::new(ErrorCode::InvalidResponse, describe_read_error(&e))),
+    }
 }
 
-fn judge_unscrubbed<T: Answer, D: Document>(
+/// Everything but the typed read: the status, the body's presence, type, encoding, syntax,
+/// depth and top-level object. Returns the parsed body. (Not generic over the answer type, so
+/// one copy serves the four operations.)
+fn accept<D: Document>(
     op: Operation,
     raw: &RawResponse,
-    parse: impl Fn(&str) -> Option<D>,
+    parse: &dyn Fn(&str) -> Option<D>,
     secrets: &[Secret],
-) -> Result<(T, D), Error> {
+) -> Result<D, Error> {
     let name = op.name();
     let status = raw.status;
     if raw.opaque_redirect || (300..400).contains(&status) {
@@ -130,8 +144,7 @@ fn judge_unscrubbed<T: Answer, D: Document>(
     let fail = |code: ErrorCode, why: &str| {
         Error::new(code, format!("{name} answered HTTP {status} {why}")).with_status(status)
     };
-    let blank = || raw.body.iter().all(u8::is_ascii_whitespace);
-    if blank() {
+    if raw.body.iter().all(u8::is_ascii_whitespace) {
         return Err(fail(ErrorCode::EmptyResponse, "with an empty body"));
     }
     if !is_json_type(raw.content_type.as_deref()) {
@@ -153,34 +166,45 @@ fn judge_unscrubbed<T: Answer, D: Document>(
         let why = format!("but the body is nested deeper than {MAX_JSON_DEPTH} levels");
         return Err(fail(ErrorCode::InvalidJson, &why).with_body(text_body(&raw.body, secrets)));
     }
-    let invalid = |why: String, doc: &D| {
-        let e = fail(ErrorCode::InvalidResponse, &format!("but {why}"));
-        match doc.to_json() {
-            Some(json) => e.with_body(Body::Json(json)),
-            None => e,
-        }
-    };
     let kind = doc.kind();
     if kind != Kind::Object {
-        return Err(invalid(format!("the body is {}, not an object", kind.article()), &doc));
+        let why = format!("but the body is {}, not an object", kind.article());
+        return Err(with_json(fail(ErrorCode::InvalidResponse, &why), &doc));
     }
-    let answer: T = doc.read().map_err(|e| invalid(describe_read_error(&e), &doc))?;
-    if let Some(errors) = answer.errors().filter(|e| !e.is_empty()) {
+    Ok(doc)
+}
+
+/// The verdict on a typed answer: its fields' types (`facts` is the read's failure, described),
+/// `errors` inside a 2xx, and the field that proves success.
+fn verdict<D: Document>(
+    op: Operation,
+    status: u16,
+    facts: Result<(Option<&[SquareV2Error]>, Option<&'static str>), String>,
+    doc: &D,
+    secrets: &[Secret],
+) -> Result<(), Error> {
+    let fail = |code: ErrorCode, why: &str| {
+        let e = Error::new(code, format!("{} answered HTTP {status} {why}", op.name())).with_status(status);
+        with_json(e, doc)
+    };
+    let (errors, unproven) = facts.map_err(|why| fail(ErrorCode::InvalidResponse, &format!("but {why}")))?;
+    if let Some(errors) = errors.filter(|e| !e.is_empty()) {
         let errors: Vec<SquareApiError> = errors.iter().cloned().map(SquareApiError::V2).collect();
-        let e = fail(
-            ErrorCode::ErrorsInSuccess,
-            &format!("with errors: {}", summary(&errors, secrets)),
-        )
-        .with_errors(errors);
-        return Err(match doc.to_json() {
-            Some(json) => e.with_body(Body::Json(json)),
-            None => e,
-        });
+        let why = format!("with errors: {}", summary(&errors, secrets));
+        return Err(fail(ErrorCode::ErrorsInSuccess, &why).with_errors(errors));
     }
-    if let Some(why) = answer.unproven() {
-        return Err(invalid(why.to_owned(), &doc));
+    match unproven {
+        Some(why) => Err(fail(ErrorCode::InvalidResponse, &format!("but {why}"))),
+        None => Ok(()),
     }
-    Ok((answer, doc))
+}
+
+/// `e` with the parsed body kept, as JSON text.
+fn with_json<D: Document>(e: Error, doc: &D) -> Error {
+    match doc.to_json() {
+        Some(json) => e.with_body(Body::Json(json)),
+        None => e,
+    }
 }
 
 /// `"name" is a number, expected a string`, or what is wrong with `errors`.
@@ -206,7 +230,7 @@ fn describe_read_error(e: &ReadError) -> String {
 fn error_answer<D: Document>(
     op: Operation,
     raw: &RawResponse,
-    parse: impl Fn(&str) -> Option<D>,
+    parse: &dyn Fn(&str) -> Option<D>,
     secrets: &[Secret],
 ) -> Error {
     let status = raw.status;

@@ -146,40 +146,43 @@ impl Copier<'_> {
 
 /// Reads a caller's value (an object for a struct `T`) into `T`; see the module docs.
 pub fn read<T: DeserializeOwned>(value: &JsValue, shape: &Shape) -> Result<T, Error> {
-    let mut copier = Copier { shape, steps: Vec::new() };
-    let fields = field_names::<T>();
-    let copy = if fields.is_empty() {
-        copier.copy(value.clone())?
-    } else {
-        // A struct: the value must be a plain object, not an array or a function.
-        let kind = kind_of(value);
-        let array = kind == Kind::Object && is_array(value).map_err(|_| copier.unreadable())?;
-        if kind != Kind::Object || array || value.is_function() {
-            let got = if array {
-                "array"
-            } else if value.is_function() {
-                "function"
-            } else {
-                kind.name()
-            };
-            return Err(Error::input(
-                ErrorCode::InvalidType,
-                shape.field,
-                format!("expected an object, got {got}"),
-            ));
-        }
-        let copy = copier.copy_object(value, true)?;
-        for key in object_keys(&copy).map_err(|_| copier.unreadable())?.iter() {
-            let key = key.as_string().unwrap_or_default();
-            if !fields.contains(&key.as_str()) {
-                return Err(unknown_field(shape.field, &key, fields, shape.unknown));
-            }
-        }
-        copy
-    };
-    JsDocument(copy)
+    JsDocument(copy(value, shape, field_names::<T>())?)
         .read()
         .map_err(|e| from_serde(shape.field, &e.path, &e.message, e.got.name()))
+}
+
+/// The guarded copy of a caller's value; `fields` are the struct's, or empty when the value is
+/// not read as a struct. (Not generic, so that one copy serves every type.)
+fn copy(value: &JsValue, shape: &Shape, fields: &[&str]) -> Result<JsValue, Error> {
+    let mut copier = Copier { shape, steps: Vec::new() };
+    if fields.is_empty() {
+        return copier.copy(value.clone());
+    }
+    // A struct: the value must be a plain object, not an array or a function.
+    let kind = kind_of(value);
+    let array = kind == Kind::Object && is_array(value).map_err(|_| copier.unreadable())?;
+    if kind != Kind::Object || array || value.is_function() {
+        let got = if array {
+            "array"
+        } else if value.is_function() {
+            "function"
+        } else {
+            kind.name()
+        };
+        return Err(Error::input(
+            ErrorCode::InvalidType,
+            shape.field,
+            format!("expected an object, got {got}"),
+        ));
+    }
+    let copy = copier.copy_object(value, true)?;
+    for key in object_keys(&copy).map_err(|_| copier.unreadable())?.iter() {
+        let key = key.as_string().unwrap_or_default();
+        if !fields.contains(&key.as_str()) {
+            return Err(unknown_field(shape.field, &key, fields, shape.unknown));
+        }
+    }
+    Ok(copy)
 }
 
 /// [`read`], with `undefined` and `null` meaning "none given": `T::default()`.

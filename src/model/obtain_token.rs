@@ -165,6 +165,8 @@ pub struct MigrationTokenRequest {
     /// Always `"migration_token"`.
     pub grant_type: MigrationTokenGrant,
     /// The legacy token. 2 to 1024 characters.
+    ///
+    /// @deprecated LEGACY: only for tokens from Square API versions before 2019-03-13.
     #[tsify(type = "string")]
     pub migration_token: Secret,
     /// `true`: the access token expires in 24 hours instead of 30 days.
@@ -296,15 +298,21 @@ pub struct ObtainTokenResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
     pub merchant_id: Option<String>,
-    /// LEGACY: the subscription ID, for applications with subscriptions.
+    /// The subscription ID, for applications with subscriptions.
+    ///
+    /// @deprecated LEGACY in Square's spec.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
     pub subscription_id: Option<String>,
-    /// LEGACY: the subscription plan ID.
+    /// The subscription plan ID.
+    ///
+    /// @deprecated LEGACY in Square's spec.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
     pub plan_id: Option<String>,
-    /// DEPRECATED (Square API 2021-09-15): the OpenID token, only with the `OPENID` scope.
+    /// The OpenID token, only with the `OPENID` scope.
+    ///
+    /// @deprecated Since Square API version 2021-09-15.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[tsify(optional, type = "string")]
     pub id_token: Option<Secret>,

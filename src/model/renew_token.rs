@@ -8,6 +8,8 @@ use super::SquareV2Error;
 use crate::secret::Secret;
 
 /// The body of RenewToken.
+///
+/// @deprecated Square deprecated RenewToken: refresh with ObtainToken and a refresh token.
 #[derive(Clone, Debug, PartialEq, Deserialize, Serialize, Tsify)]
 pub struct RenewTokenRequest {
     /// The access token to renew. 2 to 1024 characters.
@@ -24,6 +26,8 @@ pub(crate) struct RenewTokenFields {
 }
 
 /// RenewToken's answer (the spec's `RenewTokenResponse`, Square API 2024-03-20).
+///
+/// @deprecated Square deprecated RenewToken: refresh with ObtainToken and a refresh token.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize, Tsify)]
 pub struct RenewTokenResponse {
     /// The renewed access token; it may differ from the one sent.
@@ -42,11 +46,15 @@ pub struct RenewTokenResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
     pub merchant_id: Option<String>,
-    /// LEGACY: the subscription ID.
+    /// The subscription ID.
+    ///
+    /// @deprecated LEGACY in Square's spec.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
     pub subscription_id: Option<String>,
-    /// LEGACY: the subscription plan ID.
+    /// The subscription plan ID.
+    ///
+    /// @deprecated LEGACY in Square's spec.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
     pub plan_id: Option<String>,

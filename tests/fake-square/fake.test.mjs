@@ -481,7 +481,6 @@ describe("RevokeToken", () => {
       400, "CONFLICTING_PARAMETERS", { category: "INVALID_REQUEST_ERROR" },
     );
     assertSquareError(await revoke({ client_id: CLIENT_ID }), 400, "MISSING_REQUIRED_PARAMETER", { field: "access_token" });
-    assertSquareError(await revoke({ access_token: t.access_token }), 400, "MISSING_REQUIRED_PARAMETER", { field: "client_id" });
     assertSquareError(
       await revoke({ client_id: CLIENT_ID, merchant_id: DEFAULT_MERCHANT_ID, revoke_only_access_token: true }),
       400, "CONFLICTING_PARAMETERS", { field: "revoke_only_access_token" },
@@ -490,6 +489,54 @@ describe("RevokeToken", () => {
     assertSquareError(await revoke({ client_id: CLIENT_ID, access_token: "x" }), 400, "VALUE_TOO_SHORT", { field: "access_token" });
     assertSquareError(await revoke({ client_id: CLIENT_ID, token: t.access_token }), 400, "UNKNOWN_BODY_PARAMETER", { field: "token" });
     assert.equal((await status(t.access_token)).status, 200, "nothing was revoked by the failed calls");
+  });
+
+  test("client_id is optional (CONTRACT §4): the `Client` secret identifies the application", async () => {
+    const a = await codeFlowTokens();
+    const r = await revoke({ access_token: a.access_token });
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.data, { success: true });
+    assertUnauthorized(await status(a.access_token));
+    assertUnauthorized(await obtain({ client_id: CLIENT_ID, client_secret: SECRET, grant_type: "refresh_token", refresh_token: a.refresh_token }));
+    // by merchant_id, and with an explicit null (null counts as absent)
+    const b = await codeFlowTokens({ merchant_id: "MLOTHERMERCHANT" });
+    assert.deepEqual((await revoke({ client_id: null, merchant_id: "MLOTHERMERCHANT" })).data, { success: true });
+    assertUnauthorized(await status(b.access_token));
+    // an unknown secret is still 401 UNAUTHORIZED, and revokes nothing
+    const c = await codeFlowTokens();
+    assertUnauthorized(await revoke({ access_token: c.access_token }, "Client sq0csp-wrong"));
+    assertUnauthorized(await revoke({ merchant_id: DEFAULT_MERCHANT_ID }, "Client sq0csp-wrong"));
+    assert.equal((await status(c.access_token)).status, 200);
+  });
+
+  test("without client_id, only the tokens of the secret's application are revoked; a sent client_id must match the secret", async () => {
+    const A = { client_id: "sq0idp-app-a", client_secret: "sq0csp-secret-a", name: "A" };
+    const B = { client_id: "sq0idp-app-b", client_secret: "sq0csp-secret-b", name: "B" };
+    const f = await startFakeSquare({ port: 0, apps: [A, B], now: () => clock });
+    const post = (json, secret) =>
+      fetch(`${f.url}/oauth2/revoke`, { method: "POST", headers: { "content-type": "application/json", authorization: `Client ${secret}` }, body: JSON.stringify(json) })
+        .then(async (r) => ({ status: r.status, data: await r.json() }));
+    const st = (token) => fetch(`${f.url}/oauth2/token/status`, { method: "POST", headers: { authorization: `Bearer ${token}` } }).then(async (r) => (await r.arrayBuffer(), r.status));
+    try {
+      const ta = f.issueToken({ client_id: A.client_id });
+      const tb = f.issueToken({ client_id: B.client_id });
+      // a client_id that does not belong to the secret: 401, as before
+      assert.equal((await post({ client_id: A.client_id, merchant_id: DEFAULT_MERCHANT_ID }, B.client_secret)).status, 401);
+      // B's secret cannot reach A's token: this application never received it
+      const foreign = await post({ access_token: ta.access_token }, B.client_secret);
+      assert.equal(foreign.status, 404);
+      assert.equal(foreign.data.errors[0].code, "NOT_FOUND");
+      assert.equal(await st(ta.access_token), 200);
+      // the same merchant authorized both apps: revoking with B's secret ends B's authorization only
+      assert.deepEqual(await post({ merchant_id: DEFAULT_MERCHANT_ID }, B.client_secret), { status: 200, data: { success: true } });
+      assert.equal(await st(tb.access_token), 401);
+      assert.equal(await st(ta.access_token), 200);
+      // and a matching client_id still works
+      assert.deepEqual(await post({ client_id: A.client_id, access_token: ta.access_token }, A.client_secret), { status: 200, data: { success: true } });
+      assert.equal(await st(ta.access_token), 401);
+    } finally {
+      await f.close();
+    }
   });
 
   test("Authorization: wrong secret 401; no header legacy 401; no `Client ` prefix legacy 400", async () => {
@@ -530,7 +577,46 @@ describe("RenewToken (deprecated)", () => {
     assert.equal(r.data.merchant_id, DEFAULT_MERCHANT_ID);
     const s = await status(r.data.access_token);
     assert.deepEqual(s.data.scopes, ["ITEMS_READ"]);
-    assertUnauthorized(await status(t.access_token)); // replaced
+    // Renewal does not revoke the token sent (CONTRACT §5 says only that the answer "may differ"):
+    // it stays valid until its own expiry, then the renewed one carries on.
+    const old = await status(t.access_token);
+    assert.equal(old.status, 200, old.text);
+    assert.equal(old.data.expires_at, iso(T0 + 30 * DAY));
+    clock = T0 + 30 * DAY;
+    assertUnauthorized(await status(t.access_token));
+    assert.equal((await status(r.data.access_token)).status, 200);
+  });
+
+  test("replay-safe: renewing the same token twice succeeds both times (CONTRACT §5)", async () => {
+    const t = await codeFlowTokens();
+    clock += 20 * DAY;
+    const r1 = await renew({ access_token: t.access_token });
+    clock += MIN;
+    const r2 = await renew({ access_token: t.access_token });
+    for (const [r, at] of [[r1, T0 + 50 * DAY], [r2, T0 + 50 * DAY + MIN]]) {
+      assert.equal(r.status, 200, r.text);
+      assert.match(r.data.access_token, ACCESS_RE);
+      assert.equal(r.data.expires_at, iso(at));
+    }
+    assert.notEqual(r1.data.access_token, r2.data.access_token);
+    for (const a of [t.access_token, r1.data.access_token, r2.data.access_token]) assert.equal((await status(a)).status, 200);
+    // the same holds for an expired token inside the 15-day window
+    const late = fake.issueToken({ expires_in_ms: -DAY });
+    assert.equal((await renew({ access_token: late.access_token })).status, 200);
+    assert.equal((await renew({ access_token: late.access_token })).status, 200);
+  });
+
+  test("a renewal whose answer was lost (dropped connection, 5xx) can be retried with the same token", async () => {
+    const t = await codeFlowTokens();
+    fake.enqueue([{ status: 500, apply_model: true, drop: true }]);
+    await assert.rejects(renew({ access_token: t.access_token }));
+    fake.enqueue([{ status: 503, apply_model: true, body: { errors: [{ category: "API_ERROR", code: "SERVICE_UNAVAILABLE" }] } }]);
+    assert.equal((await renew({ access_token: t.access_token })).status, 503);
+    // both renewals happened server-side; the retry with the old token still succeeds
+    const retry = await renew({ access_token: t.access_token });
+    assert.equal(retry.status, 200, retry.text);
+    assert.equal((await status(retry.data.access_token)).status, 200);
+    assert.equal(fake.requests.filter((q) => q.path.endsWith("/access-token/renew")).length, 3);
   });
 
   test("an expired token renews within 15 days of expiry, not after", async () => {
@@ -600,12 +686,26 @@ describe("RetrieveTokenStatus", () => {
     assertUnauthorized(r);
   });
 
-  test("a never-expiring token has no expires_at", async () => {
+  test("a never-expiring token answers expires_at \"\" (CONTRACT §6)", async () => {
     const t = await req("POST", "/__fake/tokens", { json: { expires_in_ms: null, merchant_id: "MLPERSONAL0001" } });
-    assert.equal(t.data.expires_at, null);
+    assert.equal(t.status, 200, t.text);
+    assert.equal(t.data.expires_at, "", "the control API uses the same convention");
     const s = await status(t.data.access_token);
-    assert.equal(s.status, 200);
-    assert.deepEqual(s.data, { scopes: [...DEFAULT_SCOPES], client_id: CLIENT_ID, merchant_id: "MLPERSONAL0001" });
+    assert.equal(s.status, 200, s.text);
+    // present, a string, empty: not absent, not null
+    assert.deepEqual(Object.keys(s.data), ["scopes", "expires_at", "client_id", "merchant_id"]);
+    assert.strictEqual(s.data.expires_at, "");
+    assert.match(s.text, /"expires_at":""/);
+    assert.deepEqual(s.data, { scopes: [...DEFAULT_SCOPES], expires_at: "", client_id: CLIENT_ID, merchant_id: "MLPERSONAL0001" });
+    // it really never expires
+    clock += 3650 * DAY;
+    const later = await status(t.data.access_token);
+    assert.equal(later.status, 200, later.text);
+    assert.strictEqual(later.data.expires_at, "");
+    // the in-process helper does the same
+    const p = fake.issueToken({ expires_in_ms: null });
+    assert.strictEqual(p.expires_at, "");
+    assert.strictEqual((await status(p.access_token)).data.expires_at, "");
   });
 });
 

@@ -500,18 +500,33 @@ export async function startFakeSquare(options = {}) {
     return tokenResponse(grant, access, refresh, short_lived);
   }
 
+  /** The app whose secret is `secret`, or undefined. Compares with every app (no early exit). */
+  function appBySecret(secret) {
+    let found;
+    for (const a of appList) {
+      if (secretEquals(secret, a.client_secret) && found === undefined) found = a;
+    }
+    return found;
+  }
+
   function revokeToken(ctx) {
     const auth = clientAuthorization(ctx);
     if (auth.response) return auth.response;
     const parsed = parseJsonRequest(ctx, REVOKE_TOKEN_SCHEMA);
     if (parsed.response) return parsed.response;
     const b = parsed.value;
+    // CONTRACT §4: no field of RevokeTokenRequest is required (client_id is nullable). Without it,
+    // the secret in `Authorization: Client <secret>` identifies the application; with it, the two
+    // must belong to the same application.
+    let app;
     if (b.client_id === undefined) {
-      return invalidRequest("MISSING_REQUIRED_PARAMETER", "Field must be set", "client_id");
-    }
-    const app = apps.get(b.client_id);
-    if (!app || !secretEquals(auth.secret, app.client_secret)) {
-      return unauthorized("The client_id and the application secret in the Authorization header do not match.");
+      app = appBySecret(auth.secret);
+      if (!app) return unauthorized("The application secret in the Authorization header is not valid.");
+    } else {
+      app = apps.get(b.client_id);
+      if (!app || !secretEquals(auth.secret, app.client_secret)) {
+        return unauthorized("The client_id and the application secret in the Authorization header do not match.");
+      }
     }
     if (b.access_token !== undefined && b.merchant_id !== undefined) {
       return invalidRequest(
@@ -574,8 +589,9 @@ export async function startFakeSquare(options = {}) {
         "ACCESS_TOKEN_EXPIRED",
       );
     }
-    // The renewed token replaces the old one (the old one stops working).
-    rec.revoked = true;
+    // CONTRACT §5 says only that the answer's access_token "may differ from the token sent";
+    // nothing says renewal revokes it. So the token sent is left alone (it works until its own
+    // expiry), and a retried renewal of the same token succeeds again: RenewToken is replay-safe.
     const access = mintAccessToken(rec.grant, { scopes: rec.scopes });
     return jsonResponse(200, {
       access_token: access.token,
@@ -591,11 +607,13 @@ export async function startFakeSquare(options = {}) {
     if (!m) return unauthorized("This request could not be authorized.");
     const rec = accessTokens.get(m[1]);
     if (!accessTokenUsable(rec)) return unauthorized("This request could not be authorized.");
-    const out = { scopes: [...rec.scopes] };
-    if (rec.expires_at !== null) out.expires_at = isoSeconds(rec.expires_at);
-    out.client_id = rec.grant.client_id;
-    out.merchant_id = rec.grant.merchant_id;
-    return jsonResponse(200, out);
+    return jsonResponse(200, {
+      scopes: [...rec.scopes],
+      // CONTRACT §6: "empty if the token never expires" (an empty string, not absent, not null).
+      expires_at: rec.expires_at === null ? "" : isoSeconds(rec.expires_at),
+      client_id: rec.grant.client_id,
+      merchant_id: rec.grant.merchant_id,
+    });
   }
 
   // ---- the consent page ----
@@ -850,7 +868,7 @@ ${scopes.map((s) => `<li><code>${escapeHtml(s)}</code></li>`).join("\n")}
     const access = mintAccessToken(grant, { ttl });
     return {
       access_token: access.token,
-      expires_at: ttl === null ? null : isoSeconds(access.rec.expires_at),
+      expires_at: ttl === null ? "" : isoSeconds(access.rec.expires_at), // "" = never expires, as in CONTRACT §6
       merchant_id: g.merchant_id,
       client_id: g.client_id,
       scopes: [...g.scopes],
