@@ -27,6 +27,9 @@ pub struct Client {
     fetch: Option<Function>,
 }
 
+/// Judges one response: the parsed body when it is a good answer, else the coded error.
+type Judge<'a> = dyn FnMut(Operation, &RawResponse, &[Secret]) -> Result<JsDocument, Error> + 'a;
+
 /// A typed answer and the parsed body it was read from, exactly as Square sent it.
 pub(crate) type Answered<T> = (T, JsDocument);
 
@@ -34,7 +37,10 @@ impl Client {
     /// A client with validated options.
     pub fn new(options: ClientOptions) -> Result<Client, Error> {
         let config = ClientConfig::new(&options)?;
-        Ok(Client { config: Rc::new(config), fetch: options.fetch })
+        Ok(Client {
+            config: Rc::new(config),
+            fetch: options.fetch,
+        })
     }
 
     /// The validated options.
@@ -49,7 +55,9 @@ impl Client {
         body: ObtainTokenRequest,
         options: CallOptions,
     ) -> Result<ObtainTokenResponse, Error> {
-        self.obtain_token_answer(body, options).await.map(|(t, _)| t)
+        self.obtain_token_answer(body, options)
+            .await
+            .map(|(t, _)| t)
     }
 
     pub(crate) async fn obtain_token_answer(
@@ -64,7 +72,9 @@ impl Client {
 
     /// RenewToken (deprecated by Square, still answered): a renewed access token.
     /// `authorization` is `Client APPLICATION_SECRET` or the bare secret.
-    #[deprecated(note = "Square deprecated RenewToken: refresh with obtain_token and a refresh token")]
+    #[deprecated(
+        note = "Square deprecated RenewToken: refresh with obtain_token and a refresh token"
+    )]
     pub async fn renew_token(
         &self,
         client_id: &str,
@@ -72,7 +82,9 @@ impl Client {
         authorization: &Secret,
         options: CallOptions,
     ) -> Result<RenewTokenResponse, Error> {
-        self.renew_token_answer(client_id, body, authorization, options).await.map(|(t, _)| t)
+        self.renew_token_answer(client_id, body, authorization, options)
+            .await
+            .map(|(t, _)| t)
     }
 
     pub(crate) async fn renew_token_answer(
@@ -95,7 +107,9 @@ impl Client {
         authorization: &Secret,
         options: CallOptions,
     ) -> Result<RevokeTokenResponse, Error> {
-        self.revoke_token_answer(body, authorization, options).await.map(|(t, _)| t)
+        self.revoke_token_answer(body, authorization, options)
+            .await
+            .map(|(t, _)| t)
     }
 
     pub(crate) async fn revoke_token_answer(
@@ -115,7 +129,9 @@ impl Client {
         access_token: &Secret,
         options: CallOptions,
     ) -> Result<RetrieveTokenStatusResponse, Error> {
-        self.retrieve_token_status_answer(access_token, options).await.map(|(t, _)| t)
+        self.retrieve_token_status_answer(access_token, options)
+            .await
+            .map(|(t, _)| t)
     }
 
     pub(crate) async fn retrieve_token_status_answer(
@@ -146,7 +162,10 @@ impl Client {
             .await?;
         match answer {
             Some(typed) => Ok((typed, doc)),
-            None => Err(Error::new(ErrorCode::InvalidResponse, "the answer was not judged")),
+            None => Err(Error::new(
+                ErrorCode::InvalidResponse,
+                "the answer was not judged",
+            )),
         }
     }
 
@@ -157,7 +176,7 @@ impl Client {
         req: HttpRequest,
         call: &CallConfig,
         signal: Option<&AbortSignal>,
-        judge: &mut dyn FnMut(Operation, &RawResponse, &[Secret]) -> Result<JsDocument, Error>,
+        judge: &mut Judge<'_>,
     ) -> Result<JsDocument, Error> {
         let name = req.operation.name();
         let secrets = &req.secrets;
@@ -167,25 +186,37 @@ impl Client {
         loop {
             // Each attempt gets its own limit, cut short by what is left of the whole call's.
             let remaining = (deadline - js_sys::Date::now()).floor();
-            let limit = if remaining < 1.0 { 1 } else { call.timeout_ms.min(remaining as u32) };
+            let limit = if remaining < 1.0 {
+                1
+            } else {
+                call.timeout_ms.min(remaining as u32)
+            };
             let (outcome, error) =
                 match transport::send(&prepared, self.fetch.as_ref(), signal, limit).await {
-                    Ok(rx) => {
-                        match judge(req.operation, &rx.raw, secrets) {
-                            Ok(answer) => return Ok(answer),
-                            Err(e) => {
-                                let ra = response::retry_after_ms(rx.retry_after.as_deref(), js_sys::Date::now());
-                                (Some(Outcome::Status(rx.raw.status, ra)), e)
-                            }
+                    Ok(rx) => match judge(req.operation, &rx.raw, secrets) {
+                        Ok(answer) => return Ok(answer),
+                        Err(e) => {
+                            let ra = response::retry_after_ms(
+                                rx.retry_after.as_deref(),
+                                js_sys::Date::now(),
+                            );
+                            (Some(Outcome::Status(rx.raw.status, ra)), e)
                         }
-                    }
+                    },
                     Err(f) => match failure(f, name, limit, secrets) {
                         (_, e) if e.code() == ErrorCode::Aborted => return Err(e),
                         pair => pair,
                     },
                 };
             let delay = outcome.and_then(|o| {
-                retry::next_delay(o, req.replay, call.retry_unsafe, attempt, call.max_retries, js_sys::Math::random())
+                retry::next_delay(
+                    o,
+                    req.replay,
+                    call.retry_unsafe,
+                    attempt,
+                    call.max_retries,
+                    js_sys::Math::random(),
+                )
             });
             match delay {
                 Some(ms) if js_sys::Date::now() + (ms as f64) < deadline => {
@@ -208,7 +239,10 @@ impl Client {
 }
 
 fn aborted(name: &str, reason: wasm_bindgen::JsValue) -> Error {
-    let mut e = Error::new(ErrorCode::Aborted, format!("{name} was aborted by the caller's signal"));
+    let mut e = Error::new(
+        ErrorCode::Aborted,
+        format!("{name} was aborted by the caller's signal"),
+    );
     e.cause = Some(Cause(reason));
     e
 }
@@ -227,13 +261,19 @@ fn failure(f: Failure, name: &str, limit: u32, secrets: &[Secret]) -> (Option<Ou
     match f {
         Failure::Timeout => (
             Some(Outcome::AttemptTimeout),
-            Error::new(ErrorCode::Timeout, format!("{name} got no complete answer within {limit} ms")),
+            Error::new(
+                ErrorCode::Timeout,
+                format!("{name} got no complete answer within {limit} ms"),
+            ),
         ),
         Failure::Aborted(reason) => (None, aborted(name, reason)),
         Failure::Network(cause) => (Some(Outcome::NetworkError), network(cause, secrets)),
         Failure::NotAResponse => (
             None,
-            Error::new(ErrorCode::InvalidFetchResult, "the fetch function did not resolve to a Response"),
+            Error::new(
+                ErrorCode::InvalidFetchResult,
+                "the fetch function did not resolve to a Response",
+            ),
         ),
         Failure::TooLarge(status) => (
             None,
@@ -245,7 +285,11 @@ fn failure(f: Failure, name: &str, limit: u32, secrets: &[Secret]) -> (Option<Ou
         ),
         Failure::BadChunk(status) => (
             Some(Outcome::NetworkError),
-            Error::new(ErrorCode::NetworkError, "the body stream produced a non-byte chunk").with_status(status),
+            Error::new(
+                ErrorCode::NetworkError,
+                "the body stream produced a non-byte chunk",
+            )
+            .with_status(status),
         ),
     }
 }

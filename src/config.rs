@@ -72,7 +72,7 @@ pub struct ClientOptions {
     #[tsify(optional, type = "Environment | undefined")]
     pub environment: Option<Environment>,
     /// Base URL instead of the environment's (a proxy, a mock). Must be `https:` (`http:` only for
-    /// 127.0.0.1, localhost or [::1]); no query, fragment, user info or `@`; at most 2048
+    /// 127.0.0.1, localhost or `[::1]`); no query, fragment, user info or `@`; at most 2048
     /// characters.
     #[tsify(optional, type = "string | undefined")]
     pub base_url: Option<String>,
@@ -283,9 +283,9 @@ fn retries(n: f64, field: &str) -> Result<u32, Error> {
 /// Checks that a value bound for an HTTP header holds only visible ASCII (and spaces or tabs
 /// inside when `allow_space`), so that it can neither inject a header nor make `fetch` throw.
 pub fn check_header_value(value: &str, field: &str, allow_space: bool) -> Result<(), Error> {
-    let bad = value.chars().any(|c| {
-        !(c.is_ascii_graphic() || (allow_space && (c == ' ' || c == '\t')))
-    });
+    let bad = value
+        .chars()
+        .any(|c| !(c.is_ascii_graphic() || (allow_space && (c == ' ' || c == '\t'))));
     if bad {
         let what = if allow_space {
             "must hold only printable ASCII (no CR, LF, NUL or other control characters)"
@@ -312,7 +312,10 @@ fn headers(map: &BTreeMap<String, String>, field: &str) -> Result<Vec<(String, S
                 "is not a valid HTTP header name",
             ));
         }
-        if RESERVED_HEADERS.iter().any(|r| r.eq_ignore_ascii_case(name)) {
+        if RESERVED_HEADERS
+            .iter()
+            .any(|r| r.eq_ignore_ascii_case(name))
+        {
             return Err(Error::input(
                 ErrorCode::InvalidValue,
                 f,
@@ -370,7 +373,10 @@ pub fn base_url_checked(url: &str, field: &str) -> Result<String, Error> {
     }) {
         return Err(invalid("must not contain dot segments or encoded slashes"));
     }
-    Ok(format!("{}://{authority}{path}", scheme.to_ascii_lowercase()))
+    Ok(format!(
+        "{}://{authority}{path}",
+        scheme.to_ascii_lowercase()
+    ))
 }
 
 /// The host of an authority (`host[:port]`, `[v6][:port]`), if both parts are well formed.
@@ -484,8 +490,14 @@ mod tests {
         let c = client("{}").unwrap();
         assert_eq!(c.base_url, PRODUCTION_URL);
         assert_eq!(c.square_version, DEFAULT_SQUARE_VERSION);
-        assert_eq!((c.timeout_ms, c.total_timeout_ms, c.max_retries), (30_000, 60_000, 2));
-        assert_eq!(client(r#"{"environment":"sandbox"}"#).unwrap().base_url, SANDBOX_URL);
+        assert_eq!(
+            (c.timeout_ms, c.total_timeout_ms, c.max_retries),
+            (30_000, 60_000, 2)
+        );
+        assert_eq!(
+            client(r#"{"environment":"sandbox"}"#).unwrap().base_url,
+            SANDBOX_URL
+        );
         let c = client(r#"{"environment":"sandbox","baseUrl":"http://127.0.0.1:8080/"}"#).unwrap();
         assert_eq!(c.base_url, "http://127.0.0.1:8080", "baseUrl wins");
         let c = client(r#"{"environment":null,"baseUrl":null}"#).unwrap();
@@ -538,7 +550,14 @@ mod tests {
     #[test]
     fn versions_timeouts_retries() {
         assert!(square_version("2025-08-20", "f").is_ok());
-        for bad in ["2025-8-20", "2025-13-01", "2025-00-10", "20250820", "2025-08-20 ", "latest"] {
+        for bad in [
+            "2025-8-20",
+            "2025-13-01",
+            "2025-00-10",
+            "20250820",
+            "2025-08-20 ",
+            "latest",
+        ] {
             assert!(square_version(bad, "f").is_err(), "{bad}");
         }
         for (json, code) in [
@@ -546,7 +565,10 @@ mod tests {
             (r#"{"totalTimeoutMs":-1}"#, ErrorCode::InvalidValue),
             (r#"{"maxRetries":1.5}"#, ErrorCode::InvalidValue),
             (r#"{"maxRetries":11}"#, ErrorCode::InvalidValue),
-            (r#"{"squareVersion":"2025-08-20\r\nX: 1"}"#, ErrorCode::InvalidValue),
+            (
+                r#"{"squareVersion":"2025-08-20\r\nX: 1"}"#,
+                ErrorCode::InvalidValue,
+            ),
         ] {
             assert_eq!(client(json).unwrap_err().code(), code, "{json}");
         }
@@ -559,12 +581,36 @@ mod tests {
         let c = client(r#"{"headers":{"X-Trace":"abc 1"}}"#).unwrap();
         assert_eq!(c.headers, vec![("X-Trace".into(), "abc 1".into())]);
         for (h, code, field) in [
-            (r#"{"Authorization":"Bearer x"}"#, ErrorCode::InvalidValue, "Authorization"),
-            (r#"{"square-version":"2020-01-01"}"#, ErrorCode::InvalidValue, "square-version"),
-            (r#"{"Content-Type":"text/plain"}"#, ErrorCode::InvalidValue, "Content-Type"),
-            (r#"{"X-A":"a\r\nInjected: 1"}"#, ErrorCode::UnsafeHeaderValue, "X-A"),
-            (r#"{"X-A":"nul\u0000"}"#, ErrorCode::UnsafeHeaderValue, "X-A"),
-            (r#"{"Bad Name":"v"}"#, ErrorCode::UnsafeHeaderValue, "Bad Name"),
+            (
+                r#"{"Authorization":"Bearer x"}"#,
+                ErrorCode::InvalidValue,
+                "Authorization",
+            ),
+            (
+                r#"{"square-version":"2020-01-01"}"#,
+                ErrorCode::InvalidValue,
+                "square-version",
+            ),
+            (
+                r#"{"Content-Type":"text/plain"}"#,
+                ErrorCode::InvalidValue,
+                "Content-Type",
+            ),
+            (
+                r#"{"X-A":"a\r\nInjected: 1"}"#,
+                ErrorCode::UnsafeHeaderValue,
+                "X-A",
+            ),
+            (
+                r#"{"X-A":"nul\u0000"}"#,
+                ErrorCode::UnsafeHeaderValue,
+                "X-A",
+            ),
+            (
+                r#"{"Bad Name":"v"}"#,
+                ErrorCode::UnsafeHeaderValue,
+                "Bad Name",
+            ),
         ] {
             let e = client(&format!(r#"{{"headers":{h}}}"#)).unwrap_err();
             assert_eq!(e.code(), code, "{h}");
@@ -576,7 +622,10 @@ mod tests {
     fn call_options_override_client() {
         let client = Rc::new(client(r#"{"squareVersion":"2024-01-18","timeoutMs":100}"#).unwrap());
         let c = CallConfig::new(&client, &CallOptions::default()).unwrap();
-        assert_eq!(c.square_version, "2024-01-18", "the client-level version applies");
+        assert_eq!(
+            c.square_version, "2024-01-18",
+            "the client-level version applies"
+        );
         let call: CallOptions =
             serde_json::from_str(r#"{"squareVersion":"2026-01-22","retryUnsafe":true}"#).unwrap();
         let c = CallConfig::new(&client, &call).unwrap();

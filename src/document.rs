@@ -115,20 +115,34 @@ pub trait Document: Sized {
     /// The value as `T` (a struct whose fields are all optional), or where it does not fit.
     fn read<T: DeserializeOwned>(&self) -> Result<T, ReadError> {
         self.deserialize().map_err(|message| {
-            locate(self, message, &|probe: &Self| probe.deserialize::<T>().err())
+            locate(self, message, &|probe: &Self| {
+                probe.deserialize::<T>().err()
+            })
         })
     }
 }
 
 /// Finds the member of `doc`, and the item or entry inside it, that makes `fails` (reading the
 /// struct) fail. Not generic over the struct, so that one copy serves every type.
-fn locate<D: Document>(doc: &D, message: String, fails: &dyn Fn(&D) -> Option<String>) -> ReadError {
+fn locate<D: Document>(
+    doc: &D,
+    message: String,
+    fails: &dyn Fn(&D) -> Option<String>,
+) -> ReadError {
     if doc.kind() != Kind::Object {
-        return ReadError { path: Vec::new(), message, got: doc.kind() };
+        return ReadError {
+            path: Vec::new(),
+            message,
+            got: doc.kind(),
+        };
     }
     for key in doc.keys() {
-        let Some(value) = doc.member(&key) else { continue };
-        let Some(message) = fails(&D::object_of(&key, &value)) else { continue };
+        let Some(value) = doc.member(&key) else {
+            continue;
+        };
+        let Some(message) = fails(&D::object_of(&key, &value)) else {
+            continue;
+        };
         let inner = match value.kind() {
             Kind::Array => value.items().into_iter().enumerate().find_map(|(i, item)| {
                 let probe = D::object_of(&key, &D::array_of(&item));
@@ -147,10 +161,18 @@ fn locate<D: Document>(doc: &D, message: String, fails: &dyn Fn(&D) -> Option<St
                 path.push(step);
                 ReadError { path, message, got }
             }
-            None => ReadError { path, message, got: value.kind() },
+            None => ReadError {
+                path,
+                message,
+                got: value.kind(),
+            },
         };
     }
-    ReadError { path: Vec::new(), message, got: Kind::Object }
+    ReadError {
+        path: Vec::new(),
+        message,
+        got: Kind::Object,
+    }
 }
 
 /// A document parsed by serde_json, standing in for the runtime's `JSON.parse` in native tests.
@@ -180,13 +202,19 @@ impl Document for JsonDoc {
         }
     }
     fn keys(&self) -> Vec<String> {
-        self.0.as_object().map(|m| m.keys().cloned().collect()).unwrap_or_default()
+        self.0
+            .as_object()
+            .map(|m| m.keys().cloned().collect())
+            .unwrap_or_default()
     }
     fn member(&self, key: &str) -> Option<Self> {
         self.0.get(key).cloned().map(JsonDoc)
     }
     fn items(&self) -> Vec<Self> {
-        self.0.as_array().map(|a| a.iter().cloned().map(JsonDoc).collect()).unwrap_or_default()
+        self.0
+            .as_array()
+            .map(|a| a.iter().cloned().map(JsonDoc).collect())
+            .unwrap_or_default()
     }
     fn object_of(key: &str, value: &Self) -> Self {
         JsonDoc(serde_json::json!({ key: value.0.clone() }))
@@ -198,7 +226,8 @@ impl Document for JsonDoc {
         // serde_json adds " at line L column C"; the messages are otherwise serde's own.
         T::deserialize(&self.0).map_err(|e| {
             let m = e.to_string();
-            m.rsplit_once(" at line ").map_or(m.clone(), |(head, _)| head.to_owned())
+            m.rsplit_once(" at line ")
+                .map_or(m.clone(), |(head, _)| head.to_owned())
         })
     }
     fn to_json(&self) -> Option<String> {
@@ -223,13 +252,22 @@ mod tests {
 
         let doc = JsonDoc::parse(r#"{"client_id":5,"scopes":"A"}"#).unwrap();
         let e = doc.read::<ObtainTokenFields>().unwrap_err();
-        assert_eq!(e.path, vec![Step::Key("client_id".into())], "the first bad member");
+        assert_eq!(
+            e.path,
+            vec![Step::Key("client_id".into())],
+            "the first bad member"
+        );
         assert_eq!(e.got, Kind::Number);
 
-        let doc = JsonDoc::parse(r#"{"errors":[{"category":"A","code":"B"},{"category":"A"}]}"#).unwrap();
+        let doc =
+            JsonDoc::parse(r#"{"errors":[{"category":"A","code":"B"},{"category":"A"}]}"#).unwrap();
         let e = doc.read::<RetrieveTokenStatusResponse>().unwrap_err();
         assert_eq!(e.path, vec![Step::Key("errors".into()), Step::Index(1)]);
-        assert!(e.message.starts_with("missing field `code`"), "{}", e.message);
+        assert!(
+            e.message.starts_with("missing field `code`"),
+            "{}",
+            e.message
+        );
         assert_eq!(join_path("", &e.path), "errors[1]");
     }
 }

@@ -336,6 +336,9 @@ mod tests {
         let dbg = format!("{e:?} {e}");
         assert!(!dbg.contains("TOPSECRET"), "{dbg}");
         assert!(dbg.contains("[redacted]"));
-        assert_eq!(e.body(), Some(&Body::Json(r#"{"echo":"[redacted]"}"#.into())));
+        assert_eq!(
+            e.body(),
+            Some(&Body::Json(r#"{"echo":"[redacted]"}"#.into()))
+        );
     }
 }

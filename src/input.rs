@@ -24,7 +24,11 @@ pub fn from_serde(field: &str, path: &[Step], message: &str, got: &str) -> Error
     let at = join_path(field, path);
     if let Some(rest) = message.strip_prefix("missing field `") {
         let name = rest.split('`').next().unwrap_or_default();
-        return Error::input(ErrorCode::MissingField, format!("{at}.{name}"), "is required");
+        return Error::input(
+            ErrorCode::MissingField,
+            format!("{at}.{name}"),
+            "is required",
+        );
     }
     if message.starts_with("invalid type: ") {
         let expected = message
@@ -82,7 +86,11 @@ pub fn unknown_field(parent: &str, key: &str, known: &[&str], what: &str) -> Err
         Some(s) => format!("; did you mean \"{s}\"?"),
         None => format!("; expected one of {}", known.join(", ")),
     };
-    Error::input(ErrorCode::UnknownField, format!("{parent}.{key}"), format!("{what}{hint}"))
+    Error::input(
+        ErrorCode::UnknownField,
+        format!("{parent}.{key}"),
+        format!("{what}{hint}"),
+    )
 }
 
 /// Folds a name for fuzzy comparison: ASCII lower case, without `_` and `-`.
@@ -104,8 +112,16 @@ pub fn suggest<'a>(name: &str, known: &[&'a str]) -> Option<&'a str> {
     known
         .iter()
         .find(|k| fold(k) == f)
-        .or_else(|| known.iter().find(|k| strsim::levenshtein(&fold(k), &f) <= 2))
-        .or_else(|| known.iter().find(|k| f.len() >= 4 && fold(k).starts_with(&f)))
+        .or_else(|| {
+            known
+                .iter()
+                .find(|k| strsim::levenshtein(&fold(k), &f) <= 2)
+        })
+        .or_else(|| {
+            known
+                .iter()
+                .find(|k| f.len() >= 4 && fold(k).starts_with(&f))
+        })
         .copied()
 }
 
@@ -208,7 +224,11 @@ mod tests {
 
         let e = read::<ObtainTokenFields>(r#"{"scopes": ["PAYMENT_READ"]}"#).unwrap_err();
         assert_eq!(e.field(), Some("body.scopes[0]"));
-        assert!(e.message().contains("did you mean \"PAYMENTS_READ\""), "{}", e.message());
+        assert!(
+            e.message().contains("did you mean \"PAYMENTS_READ\""),
+            "{}",
+            e.message()
+        );
     }
 
     #[test]
@@ -219,7 +239,10 @@ mod tests {
         assert_eq!(suggest("grant-type", &known), Some("grant_type"));
         assert_eq!(suggest("grnt_type", &known), Some("grant_type"));
         assert_eq!(suggest("zzzzzzzz", &known), None);
-        assert_eq!(suggest("timeout", &["timeoutMs", "signal"]), Some("timeoutMs"));
+        assert_eq!(
+            suggest("timeout", &["timeoutMs", "signal"]),
+            Some("timeoutMs")
+        );
         let e = unknown_field("body", "clientId", &known, "is not a field of this request");
         assert_eq!(e.code(), ErrorCode::UnknownField);
         assert_eq!(

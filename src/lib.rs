@@ -8,6 +8,7 @@ mod macros;
 pub mod config;
 pub mod document;
 pub mod error;
+pub mod flow;
 pub mod input;
 pub mod model;
 pub mod request;

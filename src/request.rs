@@ -5,7 +5,7 @@
 //!
 //! A JavaScript caller's body arrives as the flat `*Fields` structs; `*::from_fields` sorts it
 //! into one of the exclusive shapes with the grant rules (`MISSING_FIELD`, `CONFLICTING_FIELDS`).
-//! Every request, whoever built it, then passes [`validate`]: lengths and formats.
+//! Every request, whoever built it, then passes [`Validate`]: lengths and formats.
 
 use serde::Serialize;
 
@@ -96,7 +96,10 @@ fn conflict(field: &str, why: &str) -> Error {
 /// The first of `fields` (name, present) that is present, as a `CONFLICTING_FIELDS` error.
 fn forbid(fields: &[(&str, bool)], grant: &str) -> Result<(), Error> {
     match fields.iter().find(|(_, present)| *present) {
-        Some((name, _)) => Err(conflict(name, &format!("does not belong to grant_type \"{grant}\""))),
+        Some((name, _)) => Err(conflict(
+            name,
+            &format!("does not belong to grant_type \"{grant}\""),
+        )),
         None => Ok(()),
     }
 }
@@ -107,7 +110,7 @@ fn required<T>(value: Option<T>, field: &str, why: &str) -> Result<T, Error> {
 
 impl ObtainTokenRequest {
     /// Sorts a caller's flat body into one of the four shapes (CONTRACT §3's grant rules).
-    pub(crate) fn from_fields(f: ObtainTokenFields) -> Result<Self, Error> {
+    pub fn from_fields(f: ObtainTokenFields) -> Result<Self, Error> {
         let client_id = required(f.client_id, "client_id", "is required")?;
         let grant = required(f.grant_type, "grant_type", "is required")?;
         let wants = |what: &str| format!("is required when grant_type is \"{what}\"");
@@ -156,7 +159,8 @@ impl ObtainTokenRequest {
                 }
             }
             GrantType::RefreshToken => {
-                let refresh_token = required(f.refresh_token, "refresh_token", &wants("refresh_token"))?;
+                let refresh_token =
+                    required(f.refresh_token, "refresh_token", &wants("refresh_token"))?;
                 forbid(
                     &[
                         ("code", f.code.is_some()),
@@ -177,9 +181,13 @@ impl ObtainTokenRequest {
                 })
             }
             GrantType::MigrationToken => {
-                let migration_token =
-                    required(f.migration_token, "migration_token", &wants("migration_token"))?;
-                let client_secret = required(f.client_secret, "client_secret", &wants("migration_token"))?;
+                let migration_token = required(
+                    f.migration_token,
+                    "migration_token",
+                    &wants("migration_token"),
+                )?;
+                let client_secret =
+                    required(f.client_secret, "client_secret", &wants("migration_token"))?;
                 forbid(
                     &[
                         ("code", f.code.is_some()),
@@ -213,7 +221,7 @@ impl ObtainTokenRequest {
 
 impl RevokeTokenRequest {
     /// Sorts a caller's flat body into by-token or by-seller (CONTRACT §4).
-    pub(crate) fn from_fields(f: RevokeTokenFields) -> Result<Self, Error> {
+    pub fn from_fields(f: RevokeTokenFields) -> Result<Self, Error> {
         match (f.access_token, f.merchant_id) {
             (Some(_), Some(_)) => Err(conflict(
                 "merchant_id",
@@ -223,28 +231,27 @@ impl RevokeTokenRequest {
                 "access_token",
                 "is required (or merchant_id): say whose token to revoke",
             )),
-            (Some(access_token), None) => {
-                Ok(RevokeTokenRequest::ByAccessToken(RevokeByAccessTokenRequest {
+            (Some(access_token), None) => Ok(RevokeTokenRequest::ByAccessToken(
+                RevokeByAccessTokenRequest {
                     client_id: f.client_id,
                     access_token,
                     revoke_only_access_token: f.revoke_only_access_token,
-                }))
-            }
-            (None, Some(merchant_id)) => {
-                Ok(RevokeTokenRequest::ByMerchantId(RevokeByMerchantIdRequest {
+                },
+            )),
+            (None, Some(merchant_id)) => Ok(RevokeTokenRequest::ByMerchantId(
+                RevokeByMerchantIdRequest {
                     client_id: f.client_id,
                     merchant_id,
                     revoke_only_access_token: f.revoke_only_access_token,
-                }))
-            }
+                },
+            )),
         }
     }
 }
 
 impl RenewTokenRequest {
     /// A caller's flat body, with its one required field.
-    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
-    pub(crate) fn from_fields(f: RenewTokenFields) -> Result<Self, Error> {
+    pub fn from_fields(f: RenewTokenFields) -> Result<Self, Error> {
         Ok(RenewTokenRequest {
             access_token: required(f.access_token, "access_token", "is required")?,
         })
@@ -273,7 +280,11 @@ fn length_opt(value: Option<&str>, field: &str, min: usize, max: usize) -> Resul
 /// RFC 7636 §4.1: 43 to 128 characters of `A-Z a-z 0-9 - . _ ~`.
 fn check_verifier(v: &Secret) -> Result<(), Error> {
     length(v.expose(), "body.code_verifier", 43, 128)?;
-    if !v.expose().bytes().all(|c| c.is_ascii_alphanumeric() || b"-._~".contains(&c)) {
+    if !v
+        .expose()
+        .bytes()
+        .all(|c| c.is_ascii_alphanumeric() || b"-._~".contains(&c))
+    {
         return Err(Error::input(
             ErrorCode::InvalidValue,
             "body.code_verifier",
@@ -354,7 +365,9 @@ impl Validate for RenewTokenRequest {
 /// The secrets a body carries.
 fn body_secrets(body: &WireBody) -> Vec<Secret> {
     let all: Vec<&Secret> = match body {
-        WireBody::Obtain(ObtainTokenRequest::AuthorizationCode(r)) => vec![&r.client_secret, &r.code],
+        WireBody::Obtain(ObtainTokenRequest::AuthorizationCode(r)) => {
+            vec![&r.client_secret, &r.code]
+        }
         WireBody::Obtain(ObtainTokenRequest::PkceAuthorizationCode(r)) => {
             vec![&r.code, &r.code_verifier]
         }
@@ -490,7 +503,11 @@ pub fn renew_token(
     length(client_id, "clientId", 1, 191)?;
     if client_id == "." || client_id == ".." {
         // WHATWG URL parsing treats these (even percent-encoded) as dot segments.
-        return Err(Error::input(ErrorCode::InvalidValue, "clientId", "cannot be a dot segment"));
+        return Err(Error::input(
+            ErrorCode::InvalidValue,
+            "clientId",
+            "cannot be a dot segment",
+        ));
     }
     body.validate()?;
     let auth = client_authorization(authorization.expose())?;
@@ -513,7 +530,10 @@ const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
     .remove(b'~');
 
 /// Builds RetrieveTokenStatus. A leading `Bearer ` on the token is accepted and dropped.
-pub fn retrieve_token_status(call: &CallConfig, access_token: &Secret) -> Result<HttpRequest, Error> {
+pub fn retrieve_token_status(
+    call: &CallConfig,
+    access_token: &Secret,
+) -> Result<HttpRequest, Error> {
     const FIELD: &str = "accessToken";
     let raw = access_token.expose();
     check_header_value(raw, FIELD, true)?;
@@ -585,7 +605,10 @@ mod tests {
         assert_eq!(names, ["Accept", "Content-Type", "Square-Version"]);
         assert_eq!(r.replay, Replay::SingleUse);
         assert_eq!(r.secrets.len(), 2);
-        assert!(!format!("{r:?}").contains("sq0csp-s"), "Debug leaks nothing");
+        assert!(
+            !format!("{r:?}").contains("sq0csp-s"),
+            "Debug leaks nothing"
+        );
     }
 
     #[test]
@@ -597,22 +620,73 @@ mod tests {
         assert_eq!(r.replay, Replay::SingleUse);
         assert!(wire(&r).contains("code_verifier"));
         let r = obtain(r#"{"grant_type":"refresh_token","client_id":"a","client_secret":"ss","refresh_token":"rr","scopes":["PAYMENTS_READ"]}"#).unwrap();
-        assert_eq!(r.replay, Replay::Safe, "code-flow refresh tokens are multi-use");
+        assert_eq!(
+            r.replay,
+            Replay::Safe,
+            "code-flow refresh tokens are multi-use"
+        );
         let r = obtain(r#"{"grant_type":"refresh_token","client_id":"a","refresh_token":"rr","client_secret":null}"#).unwrap();
-        assert_eq!(r.replay, Replay::SingleUse, "PKCE refresh tokens are single-use");
-        assert_eq!(wire(&r), r#"{"client_id":"a","grant_type":"refresh_token","refresh_token":"rr"}"#);
+        assert_eq!(
+            r.replay,
+            Replay::SingleUse,
+            "PKCE refresh tokens are single-use"
+        );
+        assert_eq!(
+            wire(&r),
+            r#"{"client_id":"a","grant_type":"refresh_token","refresh_token":"rr"}"#
+        );
         assert!(obtain(r#"{"grant_type":"migration_token","client_id":"a","client_secret":"ss","migration_token":"mm"}"#).is_ok());
         let cases = [
-            (r#"{"grant_type":"authorization_code","client_secret":"ss","code":"c"}"#, ErrorCode::MissingField, "body.client_id"),
-            (r#"{"client_id":"a","client_secret":"ss","code":"c"}"#, ErrorCode::MissingField, "body.grant_type"),
-            (r#"{"grant_type":"authorization_code","client_id":"a","client_secret":"ss"}"#, ErrorCode::MissingField, "body.code"),
-            (r#"{"grant_type":"authorization_code","client_id":"a","code":"c"}"#, ErrorCode::MissingField, "body.client_secret"),
-            (r#"{"grant_type":"authorization_code","client_id":"a","code":"c","client_secret":"ss","refresh_token":"rr"}"#, ErrorCode::ConflictingFields, "body.refresh_token"),
-            (r#"{"grant_type":"refresh_token","client_id":"a","client_secret":"ss","refresh_token":"rr","code":"c"}"#, ErrorCode::ConflictingFields, "body.code"),
-            (r#"{"grant_type":"refresh_token","client_id":"a","client_secret":"ss"}"#, ErrorCode::MissingField, "body.refresh_token"),
-            (r#"{"grant_type":"migration_token","client_id":"a","migration_token":"mm"}"#, ErrorCode::MissingField, "body.client_secret"),
-            (r#"{"grant_type":"refresh_token","client_id":"a","refresh_token":"r"}"#, ErrorCode::InvalidValue, "body.refresh_token"),
-            (r#"{"grant_type":"refresh_token","client_id":"","refresh_token":"rr"}"#, ErrorCode::InvalidValue, "body.client_id"),
+            (
+                r#"{"grant_type":"authorization_code","client_secret":"ss","code":"c"}"#,
+                ErrorCode::MissingField,
+                "body.client_id",
+            ),
+            (
+                r#"{"client_id":"a","client_secret":"ss","code":"c"}"#,
+                ErrorCode::MissingField,
+                "body.grant_type",
+            ),
+            (
+                r#"{"grant_type":"authorization_code","client_id":"a","client_secret":"ss"}"#,
+                ErrorCode::MissingField,
+                "body.code",
+            ),
+            (
+                r#"{"grant_type":"authorization_code","client_id":"a","code":"c"}"#,
+                ErrorCode::MissingField,
+                "body.client_secret",
+            ),
+            (
+                r#"{"grant_type":"authorization_code","client_id":"a","code":"c","client_secret":"ss","refresh_token":"rr"}"#,
+                ErrorCode::ConflictingFields,
+                "body.refresh_token",
+            ),
+            (
+                r#"{"grant_type":"refresh_token","client_id":"a","client_secret":"ss","refresh_token":"rr","code":"c"}"#,
+                ErrorCode::ConflictingFields,
+                "body.code",
+            ),
+            (
+                r#"{"grant_type":"refresh_token","client_id":"a","client_secret":"ss"}"#,
+                ErrorCode::MissingField,
+                "body.refresh_token",
+            ),
+            (
+                r#"{"grant_type":"migration_token","client_id":"a","migration_token":"mm"}"#,
+                ErrorCode::MissingField,
+                "body.client_secret",
+            ),
+            (
+                r#"{"grant_type":"refresh_token","client_id":"a","refresh_token":"r"}"#,
+                ErrorCode::InvalidValue,
+                "body.refresh_token",
+            ),
+            (
+                r#"{"grant_type":"refresh_token","client_id":"","refresh_token":"rr"}"#,
+                ErrorCode::InvalidValue,
+                "body.client_id",
+            ),
         ];
         for (body, code, field) in cases {
             assert_eq!(err(body), (code, field.to_owned()), "{body}");
@@ -620,13 +694,22 @@ mod tests {
         let both = format!(
             r#"{{"grant_type":"authorization_code","client_id":"a","code":"c","client_secret":"ss","code_verifier":"{VERIFIER}"}}"#
         );
-        assert_eq!(err(&both), (ErrorCode::ConflictingFields, "body.code_verifier".into()));
+        assert_eq!(
+            err(&both),
+            (ErrorCode::ConflictingFields, "body.code_verifier".into())
+        );
         let bad = r#"{"grant_type":"authorization_code","client_id":"a","code":"c","code_verifier":"short"}"#;
-        assert_eq!(err(bad), (ErrorCode::InvalidValue, "body.code_verifier".into()));
+        assert_eq!(
+            err(bad),
+            (ErrorCode::InvalidValue, "body.code_verifier".into())
+        );
         let bad = format!(
             r#"{{"grant_type":"authorization_code","client_id":"a","code":"c","code_verifier":"{VERIFIER}/"}}"#
         );
-        assert_eq!(err(&bad), (ErrorCode::InvalidValue, "body.code_verifier".into()));
+        assert_eq!(
+            err(&bad),
+            (ErrorCode::InvalidValue, "body.code_verifier".into())
+        );
         let long_id = format!(
             r#"{{"grant_type":"refresh_token","client_id":"{}","refresh_token":"rr"}}"#,
             "a".repeat(192)
@@ -653,9 +736,17 @@ mod tests {
         assert_eq!(ok("client sq0csp-s"), "Client sq0csp-s");
         let e = client_authorization("Bearer EAAAtoken").unwrap_err();
         assert_eq!(e.code(), ErrorCode::InvalidAuthorization);
-        assert!(e.message().contains("Client APPLICATION_SECRET") && !e.message().contains("EAAAtoken"));
-        assert_eq!(client_authorization("Client a\r\nX: y").unwrap_err().code(), ErrorCode::UnsafeHeaderValue);
-        assert_eq!(client_authorization("Client ").unwrap_err().code(), ErrorCode::InvalidAuthorization);
+        assert!(
+            e.message().contains("Client APPLICATION_SECRET") && !e.message().contains("EAAAtoken")
+        );
+        assert_eq!(
+            client_authorization("Client a\r\nX: y").unwrap_err().code(),
+            ErrorCode::UnsafeHeaderValue
+        );
+        assert_eq!(
+            client_authorization("Client ").unwrap_err().code(),
+            ErrorCode::InvalidAuthorization
+        );
         let e = client_authorization("sq0csp-secret-with space").unwrap_err();
         assert!(!e.message().contains("sq0csp"), "{}", e.message());
     }
@@ -669,14 +760,32 @@ mod tests {
         };
         let r = revoke(r#"{"client_id":"a","access_token":"EAAAt"}"#).unwrap();
         assert_eq!(r.url, "http://127.0.0.1:1/oauth2/revoke");
-        assert_eq!(r.authorization.as_ref().unwrap().expose(), "Client sq0csp-s");
+        assert_eq!(
+            r.authorization.as_ref().unwrap().expose(),
+            "Client sq0csp-s"
+        );
         assert_eq!(wire(&r), r#"{"client_id":"a","access_token":"EAAAt"}"#);
         let r = revoke(r#"{"merchant_id":"M","revoke_only_access_token":false}"#).unwrap();
-        assert_eq!(wire(&r), r#"{"merchant_id":"M","revoke_only_access_token":false}"#);
+        assert_eq!(
+            wire(&r),
+            r#"{"merchant_id":"M","revoke_only_access_token":false}"#
+        );
         for (body, code, field) in [
-            (r#"{"client_id":"a","access_token":"EAAAt","merchant_id":"M"}"#, ErrorCode::ConflictingFields, "body.merchant_id"),
-            (r#"{"client_id":"a"}"#, ErrorCode::MissingField, "body.access_token"),
-            (r#"{"merchant_id":"M","revoke_only_access_token":true}"#, ErrorCode::ConflictingFields, "body.revoke_only_access_token"),
+            (
+                r#"{"client_id":"a","access_token":"EAAAt","merchant_id":"M"}"#,
+                ErrorCode::ConflictingFields,
+                "body.merchant_id",
+            ),
+            (
+                r#"{"client_id":"a"}"#,
+                ErrorCode::MissingField,
+                "body.access_token",
+            ),
+            (
+                r#"{"merchant_id":"M","revoke_only_access_token":true}"#,
+                ErrorCode::ConflictingFields,
+                "body.revoke_only_access_token",
+            ),
         ] {
             let e = revoke(body).unwrap_err();
             assert_eq!((e.code(), e.field()), (code, Some(field)), "{body}");
@@ -686,7 +795,9 @@ mod tests {
     #[test]
     fn renew_encodes_the_client_id() {
         let auth = Secret::new("Client sq0csp-s");
-        let body = || RenewTokenRequest { access_token: Secret::new("EAAAt") };
+        let body = || RenewTokenRequest {
+            access_token: Secret::new("EAAAt"),
+        };
         for (id, path) in [
             ("sq0idp-abc", "sq0idp-abc"),
             ("../revoke", "..%2Frevoke"),
@@ -695,11 +806,17 @@ mod tests {
             ("x%2F..%2F y", "x%252F..%252F%20y"),
         ] {
             let r = renew_token(&call(), id, body(), &auth).unwrap();
-            assert_eq!(r.url, format!("http://127.0.0.1:1/oauth2/clients/{path}/access-token/renew"));
+            assert_eq!(
+                r.url,
+                format!("http://127.0.0.1:1/oauth2/clients/{path}/access-token/renew")
+            );
         }
         for id in ["", "..", "."] {
             let e = renew_token(&call(), id, body(), &auth).unwrap_err();
-            assert_eq!((e.code(), e.field()), (ErrorCode::InvalidValue, Some("clientId")));
+            assert_eq!(
+                (e.code(), e.field()),
+                (ErrorCode::InvalidValue, Some("clientId"))
+            );
         }
     }
 
@@ -712,7 +829,10 @@ mod tests {
         let r = retrieve_token_status(&call(), &Secret::new("Bearer EAAAtoken")).unwrap();
         assert_eq!(r.authorization.unwrap().expose(), "Bearer EAAAtoken");
         for bad in ["EAAA\r\nX: 1", "E", "EAAA token", "Bearer "] {
-            assert!(retrieve_token_status(&call(), &Secret::new(bad)).is_err(), "{bad}");
+            assert!(
+                retrieve_token_status(&call(), &Secret::new(bad)).is_err(),
+                "{bad}"
+            );
         }
     }
 }

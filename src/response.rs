@@ -113,7 +113,10 @@ pub fn judge<T: Answer, D: Document>(
     match answer {
         Ok(a) => Ok((a, doc)),
         // `verdict` refuses every read error; this arm is not reached.
-        Err(e) => Err(Error::new(ErrorCode::InvalidResponse, describe_read_error(&e))),
+        Err(e) => Err(Error::new(
+            ErrorCode::InvalidResponse,
+            describe_read_error(&e),
+        )),
     }
 }
 
@@ -136,7 +139,11 @@ fn accept<D: Document>(
                 if status == 0 { String::new() } else { format!(" (HTTP {status})") }
             ),
         );
-        return Err(if status == 0 { e } else { e.with_status(status) });
+        return Err(if status == 0 {
+            e
+        } else {
+            e.with_status(status)
+        });
     }
     if !(200..300).contains(&status) {
         return Err(error_answer(op, raw, parse, secrets));
@@ -152,15 +159,21 @@ fn accept<D: Document>(
             "with Content-Type {}, not JSON",
             describe_type(raw.content_type.as_deref(), secrets)
         );
-        return Err(fail(ErrorCode::UnexpectedContentType, &why).with_body(text_body(&raw.body, secrets)));
+        return Err(
+            fail(ErrorCode::UnexpectedContentType, &why).with_body(text_body(&raw.body, secrets))
+        );
     }
     let Ok(text) = std::str::from_utf8(&raw.body) else {
-        return Err(fail(ErrorCode::InvalidJson, "but the body is not valid UTF-8")
-            .with_body(text_body(&raw.body, secrets)));
+        return Err(
+            fail(ErrorCode::InvalidJson, "but the body is not valid UTF-8")
+                .with_body(text_body(&raw.body, secrets)),
+        );
     };
     let Some(doc) = parse(text) else {
-        return Err(fail(ErrorCode::InvalidJson, "but the body is not valid JSON")
-            .with_body(text_body(&raw.body, secrets)));
+        return Err(
+            fail(ErrorCode::InvalidJson, "but the body is not valid JSON")
+                .with_body(text_body(&raw.body, secrets)),
+        );
     };
     if nesting_exceeds(&raw.body, MAX_JSON_DEPTH) {
         let why = format!("but the body is nested deeper than {MAX_JSON_DEPTH} levels");
@@ -184,10 +197,12 @@ fn verdict<D: Document>(
     secrets: &[Secret],
 ) -> Result<(), Error> {
     let fail = |code: ErrorCode, why: &str| {
-        let e = Error::new(code, format!("{} answered HTTP {status} {why}", op.name())).with_status(status);
+        let e = Error::new(code, format!("{} answered HTTP {status} {why}", op.name()))
+            .with_status(status);
         with_json(e, doc)
     };
-    let (errors, unproven) = facts.map_err(|why| fail(ErrorCode::InvalidResponse, &format!("but {why}")))?;
+    let (errors, unproven) =
+        facts.map_err(|why| fail(ErrorCode::InvalidResponse, &format!("but {why}")))?;
     if let Some(errors) = errors.filter(|e| !e.is_empty()) {
         let errors: Vec<SquareApiError> = errors.iter().cloned().map(SquareApiError::V2).collect();
         let why = format!("with errors: {}", summary(&errors, secrets));
@@ -218,8 +233,15 @@ fn describe_read_error(e: &ReadError) -> String {
         };
     }
     if e.message.starts_with("invalid type") {
-        let expected = e.message.rsplit_once(", expected ").map_or("another type", |(_, x)| x);
-        let expected = if expected == "a sequence" { "an array" } else { expected };
+        let expected = e
+            .message
+            .rsplit_once(", expected ")
+            .map_or("another type", |(_, x)| x);
+        let expected = if expected == "a sequence" {
+            "an array"
+        } else {
+            expected
+        };
         format!("\"{at}\" is {}, expected {expected}", e.got.article())
     } else {
         format!("\"{at}\" is not valid")
@@ -248,7 +270,10 @@ fn error_answer<D: Document>(
     match errors {
         Some(errors) => Error::new(
             ErrorCode::SquareError,
-            format!("{name} failed with HTTP {status}: {}", summary(&errors, secrets)),
+            format!(
+                "{name} failed with HTTP {status}: {}",
+                summary(&errors, secrets)
+            ),
         )
         .with_status(status)
         .with_errors(errors)
@@ -260,7 +285,10 @@ fn error_answer<D: Document>(
                 if raw.body.is_empty() {
                     "empty".to_owned()
                 } else {
-                    format!("Content-Type {}", describe_type(raw.content_type.as_deref(), secrets))
+                    format!(
+                        "Content-Type {}",
+                        describe_type(raw.content_type.as_deref(), secrets)
+                    )
                 }
             ),
         )
@@ -292,9 +320,13 @@ fn square_errors<D: Document>(doc: &D) -> Option<Vec<SquareApiError>> {
             Some(errors.into_iter().map(SquareApiError::V2).collect())
         }
         Some(_) => None,
-        None => LegacyErrorBody { kind: body.kind, message: body.message, field: body.field }
-            .normalise()
-            .map(|e| vec![SquareApiError::V1(e)]),
+        None => LegacyErrorBody {
+            kind: body.kind,
+            message: body.message,
+            field: body.field,
+        }
+        .normalise()
+        .map(|e| vec![SquareApiError::V1(e)]),
     }
 }
 
@@ -323,21 +355,34 @@ fn cut(s: &str, max: usize) -> String {
 
 /// The body as text for an error: invalid UTF-8 replaced, secrets scrubbed, then cut.
 fn text_body(bytes: &[u8], secrets: &[Secret]) -> Body {
-    Body::Text(cut(&scrub_str(&String::from_utf8_lossy(bytes), secrets), MAX_TEXT_BODY))
+    Body::Text(cut(
+        &scrub_str(&String::from_utf8_lossy(bytes), secrets),
+        MAX_TEXT_BODY,
+    ))
 }
 
 /// `application/json`, or any `application/*+json`.
 pub fn is_json_type(ct: Option<&str>) -> bool {
     let Some(ct) = ct else { return false };
-    let essence = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+    let essence = ct
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
 fn describe_type(ct: Option<&str>, secrets: &[Secret]) -> String {
     match ct {
         None => "(none)".to_owned(),
         Some(t) => {
-            let t: String = scrub_str(t, secrets).chars().filter(|c| !c.is_control()).take(80).collect();
+            let t: String = scrub_str(t, secrets)
+                .chars()
+                .filter(|c| !c.is_control())
+                .take(80)
+                .collect();
             format!("\"{t}\"")
         }
     }
@@ -378,12 +423,18 @@ pub fn retry_after_ms(value: Option<&str>, now_ms: f64) -> Option<u64> {
     let v = value?.trim();
     if !v.is_empty() && v.bytes().all(|c| c.is_ascii_digit()) {
         // delay-seconds is 1*DIGIT (RFC 9110): any length, saturating.
-        let secs = v.bytes().fold(0u64, |n, c| n.saturating_mul(10).saturating_add(u64::from(c - b'0')));
+        let secs = v.bytes().fold(0u64, |n, c| {
+            n.saturating_mul(10).saturating_add(u64::from(c - b'0'))
+        });
         return Some(secs.saturating_mul(1000));
     }
     let at = httpdate::parse_http_date(v).ok()?;
     let at_ms = at.duration_since(std::time::UNIX_EPOCH).ok()?.as_millis() as f64;
-    Some(if at_ms > now_ms { (at_ms - now_ms) as u64 } else { 0 })
+    Some(if at_ms > now_ms {
+        (at_ms - now_ms) as u64
+    } else {
+        0
+    })
 }
 
 #[cfg(test)]
@@ -400,7 +451,12 @@ mod tests {
     const OK: &str = r#"{"access_token":"EAAl3ik","token_type":"bearer","expires_at":"2025-04-03T18:31:06Z","merchant_id":"MLQW2MYBY81PZ","refresh_token":"EQAAl0Oc","short_lived":false,"future_field":{"x":1}}"#;
 
     fn raw(status: u16, ct: Option<&str>, body: &[u8]) -> RawResponse {
-        RawResponse { status, opaque_redirect: false, content_type: ct.map(str::to_owned), body: body.to_vec() }
+        RawResponse {
+            status,
+            opaque_redirect: false,
+            content_type: ct.map(str::to_owned),
+            body: body.to_vec(),
+        }
     }
 
     fn resp<T: Answer>(status: u16, ct: Option<&str>, body: &str) -> Result<T, Error> {
@@ -442,7 +498,9 @@ mod tests {
         let e = obtain(502, Some("text/html"), &body).unwrap_err();
         assert!(!format!("{e:?}").contains("sq0csp"), "{e:?}");
         let detail = format!("{}sq0csp-SECRET", "y".repeat(195));
-        let json = format!(r#"{{"errors":[{{"category":"API_ERROR","code":"BAD_REQUEST","detail":"{detail}"}}]}}"#);
+        let json = format!(
+            r#"{{"errors":[{{"category":"API_ERROR","code":"BAD_REQUEST","detail":"{detail}"}}]}}"#
+        );
         let e = obtain(400, JSON, &json).unwrap_err();
         assert!(!e.message().contains("sq0csp"), "{}", e.message());
         assert!(!format!("{e:?}").contains("sq0csp"), "{e:?}");
@@ -450,7 +508,12 @@ mod tests {
 
     #[test]
     fn legacy_body_is_normalised() {
-        let e = obtain(400, JSON, r#"{"message":"bad authorization header","type":"bad_request.invalid_parameter"}"#).unwrap_err();
+        let e = obtain(
+            400,
+            JSON,
+            r#"{"message":"bad authorization header","type":"bad_request.invalid_parameter"}"#,
+        )
+        .unwrap_err();
         assert_eq!(e.code(), ErrorCode::SquareError);
         match &e.errors()[0] {
             SquareApiError::V1(v1) => {
@@ -465,7 +528,12 @@ mod tests {
     #[test]
     fn every_hostile_shape_has_its_code() {
         let cases: &[(u16, Option<&str>, &str, ErrorCode)] = &[
-            (502, Some("text/html"), "<html>Bad Gateway</html>", ErrorCode::HttpError),
+            (
+                502,
+                Some("text/html"),
+                "<html>Bad Gateway</html>",
+                ErrorCode::HttpError,
+            ),
             (503, None, "", ErrorCode::HttpError),
             (500, JSON, "{\"errors\":\"boom\"}", ErrorCode::HttpError),
             (500, JSON, "{\"errors\":[1,2]}", ErrorCode::HttpError),
@@ -476,21 +544,66 @@ mod tests {
             (200, JSON, "  ", ErrorCode::EmptyResponse),
             (201, Some("text/plain"), " \r\n", ErrorCode::EmptyResponse),
             (200, JSON, "{\"access_token\":", ErrorCode::InvalidJson),
-            (200, JSON, "\u{feff}{\"access_token\":\"a\"}", ErrorCode::InvalidJson),
+            (
+                200,
+                JSON,
+                "\u{feff}{\"access_token\":\"a\"}",
+                ErrorCode::InvalidJson,
+            ),
             (200, JSON, "[]", ErrorCode::InvalidResponse),
             (200, JSON, "\"str\"", ErrorCode::InvalidResponse),
             (200, JSON, "42", ErrorCode::InvalidResponse),
             (200, JSON, "null", ErrorCode::InvalidResponse),
-            (200, JSON, "{\"access_token\":5}", ErrorCode::InvalidResponse),
-            (200, JSON, "{\"access_token\":\"a\",\"short_lived\":\"no\"}", ErrorCode::InvalidResponse),
-            (200, JSON, "{\"token_type\":\"bearer\"}", ErrorCode::InvalidResponse),
-            (200, JSON, "{\"access_token\":\"\"}", ErrorCode::InvalidResponse),
-            (200, JSON, "{\"access_token\":\"a\",\"errors\":{}}", ErrorCode::InvalidResponse),
-            (200, JSON, "{\"access_token\":\"a\",\"errors\":[\"x\"]}", ErrorCode::InvalidResponse),
-            (200, JSON, "{\"errors\":[{\"category\":\"API_ERROR\",\"code\":\"INTERNAL_SERVER_ERROR\"}]}", ErrorCode::ErrorsInSuccess),
+            (
+                200,
+                JSON,
+                "{\"access_token\":5}",
+                ErrorCode::InvalidResponse,
+            ),
+            (
+                200,
+                JSON,
+                "{\"access_token\":\"a\",\"short_lived\":\"no\"}",
+                ErrorCode::InvalidResponse,
+            ),
+            (
+                200,
+                JSON,
+                "{\"token_type\":\"bearer\"}",
+                ErrorCode::InvalidResponse,
+            ),
+            (
+                200,
+                JSON,
+                "{\"access_token\":\"\"}",
+                ErrorCode::InvalidResponse,
+            ),
+            (
+                200,
+                JSON,
+                "{\"access_token\":\"a\",\"errors\":{}}",
+                ErrorCode::InvalidResponse,
+            ),
+            (
+                200,
+                JSON,
+                "{\"access_token\":\"a\",\"errors\":[\"x\"]}",
+                ErrorCode::InvalidResponse,
+            ),
+            (
+                200,
+                JSON,
+                "{\"errors\":[{\"category\":\"API_ERROR\",\"code\":\"INTERNAL_SERVER_ERROR\"}]}",
+                ErrorCode::ErrorsInSuccess,
+            ),
             (200, Some("text/html"), OK, ErrorCode::UnexpectedContentType),
             (200, None, OK, ErrorCode::UnexpectedContentType),
-            (200, Some("application/jsonp"), OK, ErrorCode::UnexpectedContentType),
+            (
+                200,
+                Some("application/jsonp"),
+                OK,
+                ErrorCode::UnexpectedContentType,
+            ),
             (301, None, "", ErrorCode::Redirect),
             (307, JSON, OK, ErrorCode::Redirect),
         ];
@@ -500,21 +613,49 @@ mod tests {
             assert_eq!(e.status(), Some(*status));
         }
         let e = obtain(200, JSON, "{\"access_token\":5}").unwrap_err();
-        assert!(e.message().ends_with("\"access_token\" is a number, expected a string"), "{}", e.message());
+        assert!(
+            e.message()
+                .ends_with("\"access_token\" is a number, expected a string"),
+            "{}",
+            e.message()
+        );
         assert_eq!(e.body(), Some(&Body::Json("{\"access_token\":5}".into())));
         let e = obtain(200, JSON, "{\"access_token\":\"a\",\"errors\":{}}").unwrap_err();
-        assert!(e.message().ends_with("\"errors\" is an object, not an array"), "{}", e.message());
-        let deep = format!("{{\"access_token\":\"a\",\"x\":{}{}}}", "[".repeat(100), "]".repeat(100));
+        assert!(
+            e.message()
+                .ends_with("\"errors\" is an object, not an array"),
+            "{}",
+            e.message()
+        );
+        let deep = format!(
+            "{{\"access_token\":\"a\",\"x\":{}{}}}",
+            "[".repeat(100),
+            "]".repeat(100)
+        );
         let e = obtain(200, JSON, &deep).unwrap_err();
         assert_eq!(e.code(), ErrorCode::InvalidJson);
-        assert!(e.message().contains("nested deeper than 64"), "{}", e.message());
+        assert!(
+            e.message().contains("nested deeper than 64"),
+            "{}",
+            e.message()
+        );
         let brackets_in_a_string = format!("{{\"access_token\":\"{}\"}}", "[".repeat(100));
         assert!(obtain(200, JSON, &brackets_in_a_string).is_ok());
-        let e = judge::<ObtainTokenResponse, _>(Operation::ObtainToken, &raw(200, JSON, b"{\"a\":\"\xff\"}"), parse, &[]).unwrap_err();
+        let e = judge::<ObtainTokenResponse, _>(
+            Operation::ObtainToken,
+            &raw(200, JSON, b"{\"a\":\"\xff\"}"),
+            parse,
+            &[],
+        )
+        .unwrap_err();
         assert_eq!(e.code(), ErrorCode::InvalidJson);
         assert!(e.message().contains("UTF-8"));
-        let opaque = RawResponse { opaque_redirect: true, ..RawResponse::default() };
-        let e = judge::<ObtainTokenResponse, _>(Operation::ObtainToken, &opaque, parse, &[]).unwrap_err();
+        let opaque = RawResponse {
+            opaque_redirect: true,
+            ..RawResponse::default()
+        };
+        let e = judge::<ObtainTokenResponse, _>(Operation::ObtainToken, &opaque, parse, &[])
+            .unwrap_err();
         assert_eq!((e.code(), e.status()), (ErrorCode::Redirect, None));
     }
 
@@ -529,8 +670,18 @@ mod tests {
         assert!(resp::<RetrieveTokenStatusResponse>(200, JSON, ok).is_ok());
         let e = resp::<RetrieveTokenStatusResponse>(200, JSON, r#"{"scopes":[1]}"#).unwrap_err();
         assert_eq!(e.code(), ErrorCode::InvalidResponse);
-        assert!(e.message().ends_with("\"scopes[0]\" is a number, expected a string"), "{}", e.message());
-        assert!(resp::<RenewTokenResponse>(200, JSON, r#"{"access_token":"EAAA","expires_at":"2025-01-01T00:00:00Z"}"#).is_ok());
+        assert!(
+            e.message()
+                .ends_with("\"scopes[0]\" is a number, expected a string"),
+            "{}",
+            e.message()
+        );
+        assert!(resp::<RenewTokenResponse>(
+            200,
+            JSON,
+            r#"{"access_token":"EAAA","expires_at":"2025-01-01T00:00:00Z"}"#
+        )
+        .is_ok());
     }
 
     #[test]
@@ -540,10 +691,22 @@ mod tests {
         assert_eq!(retry_after_ms(Some("soon"), 0.0), None);
         assert_eq!(retry_after_ms(Some("-1"), 0.0), None);
         assert_eq!(retry_after_ms(None, 0.0), None);
-        assert_eq!(retry_after_ms(Some("99999999999999999999999"), 0.0), Some(u64::MAX));
+        assert_eq!(
+            retry_after_ms(Some("99999999999999999999999"), 0.0),
+            Some(u64::MAX)
+        );
         let now = 784_111_777_000.0; // Sun, 06 Nov 1994 08:49:37 GMT
-        assert_eq!(retry_after_ms(Some("Sun, 06 Nov 1994 08:49:40 GMT"), now), Some(3000));
-        assert_eq!(retry_after_ms(Some("Sun, 06 Nov 1994 08:49:30 GMT"), now), Some(0));
-        assert_eq!(retry_after_ms(Some("Sun, 06 Nov 1994 25:49:30 GMT"), now), None);
+        assert_eq!(
+            retry_after_ms(Some("Sun, 06 Nov 1994 08:49:40 GMT"), now),
+            Some(3000)
+        );
+        assert_eq!(
+            retry_after_ms(Some("Sun, 06 Nov 1994 08:49:30 GMT"), now),
+            Some(0)
+        );
+        assert_eq!(
+            retry_after_ms(Some("Sun, 06 Nov 1994 25:49:30 GMT"), now),
+            None
+        );
     }
 }

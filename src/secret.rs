@@ -115,8 +115,15 @@ mod tests {
 
     #[test]
     fn scrubs_longest_first_and_skips_tiny() {
-        let secrets = longest_first(vec![Secret::new("ab"), Secret::new("xxabyy"), Secret::new("a")]);
-        assert_eq!(scrub_str("1 xxabyy 2 ab 3 a", &secrets), "1 [redacted] 2 [redacted] 3 a");
+        let secrets = longest_first(vec![
+            Secret::new("ab"),
+            Secret::new("xxabyy"),
+            Secret::new("a"),
+        ]);
+        assert_eq!(
+            scrub_str("1 xxabyy 2 ab 3 a", &secrets),
+            "1 [redacted] 2 [redacted] 3 a"
+        );
     }
 
     #[test]

@@ -74,10 +74,18 @@ pub struct Prepared {
 pub fn prepare(req: &HttpRequest) -> Result<Prepared, JsValue> {
     let headers = js_sys::Object::new();
     for (name, value) in &req.headers {
-        Reflect::set(&headers, &JsValue::from_str(name), &JsValue::from_str(value))?;
+        Reflect::set(
+            &headers,
+            &JsValue::from_str(name),
+            &JsValue::from_str(value),
+        )?;
     }
     if let Some(a) = &req.authorization {
-        Reflect::set(&headers, &JsValue::from_str("Authorization"), &JsValue::from_str(a.expose()))?;
+        Reflect::set(
+            &headers,
+            &JsValue::from_str("Authorization"),
+            &JsValue::from_str(a.expose()),
+        )?;
     }
     let init = RequestInit::new();
     init.set_method("POST");
@@ -87,7 +95,10 @@ pub fn prepare(req: &HttpRequest) -> Result<Prepared, JsValue> {
         let value = body.serialize(&serde_wasm_bindgen::Serializer::json_compatible())?;
         init.set_body(&js_sys::JSON::stringify(&value)?.into());
     }
-    Ok(Prepared { url: req.url.clone(), init })
+    Ok(Prepared {
+        url: req.url.clone(),
+        init,
+    })
 }
 
 /// What runs when an attempt ends, however it ends: the timer is cleared, the caller's signal
@@ -132,13 +143,24 @@ pub async fn send(
     let controller = AbortController::new().map_err(Failure::Network)?;
     let abort = bound_abort(&controller).map_err(Failure::Network)?;
     let timer = set_timeout(&abort, f64::from(limit_ms)).map_err(Failure::Network)?;
-    let mut cleanup = Cleanup { controller, abort, timer, caller, done: false };
+    let mut cleanup = Cleanup {
+        controller,
+        abort,
+        timer,
+        caller,
+        done: false,
+    };
     if let Some(c) = caller {
-        c.add_event_listener_with_callback("abort", &cleanup.abort).map_err(Failure::Network)?;
+        c.add_event_listener_with_callback("abort", &cleanup.abort)
+            .map_err(Failure::Network)?;
     }
     let ours = cleanup.controller.signal();
     p.init.set_signal(Some(&ours));
-    let wait = Waiter { signal: &ours, abort: &cleanup.abort, race: fetch.is_some() };
+    let wait = Waiter {
+        signal: &ours,
+        abort: &cleanup.abort,
+        race: fetch.is_some(),
+    };
     let result = attempt(p, fetch, &wait).await.map_err(|f| match f {
         Failure::Network(e) => classify(e, &ours, caller),
         other => other,
@@ -183,7 +205,11 @@ impl Waiter<'_> {
     }
 }
 
-async fn attempt(p: &Prepared, fetch: Option<&Function>, w: &Waiter<'_>) -> Result<Received, Failure> {
+async fn attempt(
+    p: &Prepared,
+    fetch: Option<&Function>,
+    w: &Waiter<'_>,
+) -> Result<Received, Failure> {
     let pending = match fetch {
         None => global_fetch(&p.url, &p.init),
         Some(f) => f
@@ -198,10 +224,18 @@ async fn attempt(p: &Prepared, fetch: Option<&Function>, w: &Waiter<'_>) -> Resu
     let headers = res.headers();
     let header = |name: &str| headers.get(name).ok().flatten();
     let content_type = header("content-type");
-    let mut raw = RawResponse { status, opaque_redirect, content_type, body: Vec::new() };
+    let mut raw = RawResponse {
+        status,
+        opaque_redirect,
+        content_type,
+        body: Vec::new(),
+    };
     if opaque_redirect || (300..400).contains(&status) {
         cancel(&res, w.abort);
-        return Ok(Received { raw, retry_after: None });
+        return Ok(Received {
+            raw,
+            retry_after: None,
+        });
     }
     let declared = header("content-length").and_then(|v| v.trim().parse::<u64>().ok());
     if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
@@ -210,9 +244,13 @@ async fn attempt(p: &Prepared, fetch: Option<&Function>, w: &Waiter<'_>) -> Resu
     }
     // The declared length bounds the body only when it is not compressed (a small gzip body can
     // inflate to any size).
-    let identity = header("content-encoding").is_none_or(|e| e.trim().eq_ignore_ascii_case("identity"));
+    let identity =
+        header("content-encoding").is_none_or(|e| e.trim().eq_ignore_ascii_case("identity"));
     raw.body = if declared.is_some() && identity {
-        let buffer = w.wait(res.array_buffer().map_err(Failure::Network)?).await.map_err(Failure::Network)?;
+        let buffer = w
+            .wait(res.array_buffer().map_err(Failure::Network)?)
+            .await
+            .map_err(Failure::Network)?;
         let bytes = Uint8Array::new(&buffer);
         if bytes.length() as usize > MAX_BODY_BYTES {
             return Err(Failure::TooLarge(status));
@@ -221,7 +259,11 @@ async fn attempt(p: &Prepared, fetch: Option<&Function>, w: &Waiter<'_>) -> Resu
     } else {
         read_capped(&res, status, w).await?
     };
-    let retry_after = if (200..300).contains(&status) { None } else { header("retry-after") };
+    let retry_after = if (200..300).contains(&status) {
+        None
+    } else {
+        header("retry-after")
+    };
     Ok(Received { raw, retry_after })
 }
 

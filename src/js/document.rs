@@ -41,11 +41,16 @@ impl Document for JsDocument {
             return Vec::new();
         }
         let o: &js_sys::Object = self.0.unchecked_ref();
-        js_sys::Object::keys(o).iter().filter_map(|k| k.as_string()).collect()
+        js_sys::Object::keys(o)
+            .iter()
+            .filter_map(|k| k.as_string())
+            .collect()
     }
 
     fn member(&self, key: &str) -> Option<Self> {
-        js_sys::Reflect::get(&self.0, &JsValue::from_str(key)).ok().map(JsDocument)
+        js_sys::Reflect::get(&self.0, &JsValue::from_str(key))
+            .ok()
+            .map(JsDocument)
     }
 
     fn items(&self) -> Vec<Self> {

@@ -44,7 +44,10 @@ pub fn to_js_error(e: &Error) -> JsValue {
         set(&raw, "statusCode", &JsValue::from(s));
     }
     let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    let errors = e.errors().serialize(&serializer).unwrap_or_else(|_| Array::new().into());
+    let errors = e
+        .errors()
+        .serialize(&serializer)
+        .unwrap_or_else(|_| Array::new().into());
     set(&raw, "errors", &errors);
     match e.body() {
         Some(Body::Json(text)) => {
@@ -82,7 +85,9 @@ pub fn scrub_cause(cause: JsValue, secrets: &[Secret]) -> JsValue {
 }
 
 fn has_secret(s: &str, secrets: &[Secret]) -> bool {
-    secrets.iter().any(|x| x.expose().len() >= 2 && s.contains(x.expose()))
+    secrets
+        .iter()
+        .any(|x| x.expose().len() >= 2 && s.contains(x.expose()))
 }
 
 fn holds_secret(v: &JsValue, secrets: &[Secret], depth: usize, budget: &mut u32) -> bool {
@@ -132,7 +137,11 @@ fn copy_scrubbed(v: &JsValue, secrets: &[Secret], depth: usize) -> JsValue {
     let message = read("message").as_string().unwrap_or_default();
     let copy: Object = js_sys::Error::new(&scrub_str(&message, secrets)).into();
     if let Some(name) = read("name").as_string() {
-        set(&copy, "name", &JsValue::from_str(&scrub_str(&name, secrets)));
+        set(
+            &copy,
+            "name",
+            &JsValue::from_str(&scrub_str(&name, secrets)),
+        );
     }
     let code = read("code");
     if let Some(c) = code.as_string() {

@@ -15,9 +15,9 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::document::{kind_of, JsDocument};
+use crate::document::Document;
 use crate::error::{Error, ErrorCode};
 use crate::input::{field_names, from_serde, unknown_field, MAX_INPUT_DEPTH, MAX_INPUT_ITEMS};
-use crate::document::{Document, Kind};
 
 #[wasm_bindgen]
 extern "C" {
@@ -73,12 +73,20 @@ impl Copier<'_> {
     }
 
     fn unreadable(&self) -> Error {
-        self.fail(ErrorCode::InvalidType, "could not be read (a getter or Proxy trap threw)")
+        self.fail(
+            ErrorCode::InvalidType,
+            "could not be read (a getter or Proxy trap threw)",
+        )
     }
 
     /// A copy of `v` made of plain data only.
     fn copy(&mut self, v: JsValue) -> Result<JsValue, Error> {
-        if v.is_null() || v.is_undefined() || v.is_string() || v.as_bool().is_some() || v.as_f64().is_some() {
+        if v.is_null()
+            || v.is_undefined()
+            || v.is_string()
+            || v.as_bool().is_some()
+            || v.as_f64().is_some()
+        {
             return Ok(v);
         }
         if v.is_bigint() {
@@ -91,7 +99,10 @@ impl Copier<'_> {
             return Err(self.fail(ErrorCode::InvalidType, "a function is not accepted here"));
         }
         if !v.is_object() {
-            return Err(self.fail(ErrorCode::InvalidType, "an unsupported value is not accepted here"));
+            return Err(self.fail(
+                ErrorCode::InvalidType,
+                "an unsupported value is not accepted here",
+            ));
         }
         if self.steps.len() >= MAX_INPUT_DEPTH {
             return Err(self.fail(ErrorCode::InvalidValue, "is nested too deeply"));
@@ -134,7 +145,11 @@ impl Copier<'_> {
             let name = key.as_string().unwrap_or_default();
             self.steps.push(Step::Key(name));
             let item = reflect_get(v, &key).map_err(|_| self.unreadable())?;
-            let opaque = top && self.shape.opaque.is_some_and(|o| key.as_string().as_deref() == Some(o));
+            let opaque = top
+                && self
+                    .shape
+                    .opaque
+                    .is_some_and(|o| key.as_string().as_deref() == Some(o));
             let item = if opaque { item } else { self.copy(item)? };
             // Defining a member on a fresh object without a prototype cannot throw.
             let _ = js_sys::Reflect::set(&out, &key, &item);
@@ -154,20 +169,25 @@ pub fn read<T: DeserializeOwned>(value: &JsValue, shape: &Shape) -> Result<T, Er
 /// The guarded copy of a caller's value; `fields` are the struct's, or empty when the value is
 /// not read as a struct. (Not generic, so that one copy serves every type.)
 fn copy(value: &JsValue, shape: &Shape, fields: &[&str]) -> Result<JsValue, Error> {
-    let mut copier = Copier { shape, steps: Vec::new() };
+    let mut copier = Copier {
+        shape,
+        steps: Vec::new(),
+    };
     if fields.is_empty() {
         return copier.copy(value.clone());
     }
-    // A struct: the value must be a plain object, not an array or a function.
-    let kind = kind_of(value);
-    let array = kind == Kind::Object && is_array(value).map_err(|_| copier.unreadable())?;
-    if kind != Kind::Object || array || value.is_function() {
+    // A struct: the value must be a plain object, not an array or a function. (`kind_of` reads
+    // only what cannot throw for a non-object; an object may be a revoked Proxy, whose
+    // `Array.isArray` throws, so that check is a catching one.)
+    let object = value.is_object() && !value.is_function();
+    let array = object && is_array(value).map_err(|_| copier.unreadable())?;
+    if !object || array {
         let got = if array {
             "array"
         } else if value.is_function() {
             "function"
         } else {
-            kind.name()
+            kind_of(value).name()
         };
         return Err(Error::input(
             ErrorCode::InvalidType,
@@ -186,7 +206,10 @@ fn copy(value: &JsValue, shape: &Shape, fields: &[&str]) -> Result<JsValue, Erro
 }
 
 /// [`read`], with `undefined` and `null` meaning "none given": `T::default()`.
-pub fn read_optional<T: DeserializeOwned + Default>(value: &JsValue, shape: &Shape) -> Result<T, Error> {
+pub fn read_optional<T: DeserializeOwned + Default>(
+    value: &JsValue,
+    shape: &Shape,
+) -> Result<T, Error> {
     if value.is_undefined() || value.is_null() {
         Ok(T::default())
     } else {

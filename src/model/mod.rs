@@ -18,19 +18,17 @@ mod revoke_token;
 mod spec;
 mod token_status;
 
-pub use api_error::{SquareApiError, SquareV1Error, SquareV2Error};
 pub(crate) use api_error::LegacyErrorBody;
+pub use api_error::{SquareApiError, SquareV1Error, SquareV2Error};
 pub use obtain_token::{
     AuthorizationCodeGrant, AuthorizationCodeRequest, GrantType, MigrationTokenGrant,
-    MigrationTokenRequest, ObtainTokenRequest, ObtainTokenResponse, PkceAuthorizationCodeRequest,
-    RefreshTokenGrant, RefreshTokenRequest,
+    MigrationTokenRequest, ObtainTokenFields, ObtainTokenRequest, ObtainTokenResponse,
+    PkceAuthorizationCodeRequest, RefreshTokenGrant, RefreshTokenRequest,
 };
-pub(crate) use obtain_token::ObtainTokenFields;
-pub use renew_token::{RenewTokenRequest, RenewTokenResponse};
-pub(crate) use renew_token::RenewTokenFields;
+pub use renew_token::{RenewTokenFields, RenewTokenRequest, RenewTokenResponse};
 pub use revoke_token::{
-    RevokeByAccessTokenRequest, RevokeByMerchantIdRequest, RevokeTokenRequest, RevokeTokenResponse,
+    RevokeByAccessTokenRequest, RevokeByMerchantIdRequest, RevokeTokenFields, RevokeTokenRequest,
+    RevokeTokenResponse,
 };
-pub(crate) use revoke_token::RevokeTokenFields;
 pub use spec::{ApiErrorCategory, ApiErrorCode, Scope};
 pub use token_status::RetrieveTokenStatusResponse;

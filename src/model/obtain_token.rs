@@ -47,24 +47,6 @@ string_enum! {
     }
 }
 
-impl Default for AuthorizationCodeGrant {
-    fn default() -> Self {
-        AuthorizationCodeGrant::AuthorizationCode
-    }
-}
-
-impl Default for RefreshTokenGrant {
-    fn default() -> Self {
-        RefreshTokenGrant::RefreshToken
-    }
-}
-
-impl Default for MigrationTokenGrant {
-    fn default() -> Self {
-        MigrationTokenGrant::MigrationToken
-    }
-}
-
 /// Code flow (a confidential server): exchange the authorization code from the redirect for an
 /// access token and a multi-use refresh token that never expires. The code is single-use and
 /// valid for 5 minutes.
@@ -246,7 +228,11 @@ impl RefreshTokenRequest {
 
 impl MigrationTokenRequest {
     /// A migration with no optional field set.
-    pub fn new(client_id: impl Into<String>, client_secret: Secret, migration_token: Secret) -> Self {
+    pub fn new(
+        client_id: impl Into<String>,
+        client_secret: Secret,
+        migration_token: Secret,
+    ) -> Self {
         MigrationTokenRequest {
             grant_type: MigrationTokenGrant::MigrationToken,
             client_id: client_id.into(),
@@ -258,21 +244,33 @@ impl MigrationTokenRequest {
     }
 }
 
-/// Every field ObtainToken's body may hold, as a caller's object brings them: the flat form that
-/// [`ObtainTokenRequest::from_fields`](crate::request) sorts into one of the four shapes.
+/// ObtainToken's body in its flat form, as JSON or a JavaScript object carries it: every field
+/// optional. [`ObtainTokenRequest::from_fields`] sorts it into one of the four shapes with the
+/// contract's grant rules (how the JavaScript `obtainToken` reads its argument).
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-pub(crate) struct ObtainTokenFields {
+pub struct ObtainTokenFields {
+    /// See the request shapes.
     pub client_id: Option<String>,
+    /// See the request shapes.
     pub client_secret: Option<Secret>,
+    /// See the request shapes.
     pub code: Option<Secret>,
+    /// See the request shapes.
     pub redirect_uri: Option<String>,
+    /// See the request shapes.
     pub grant_type: Option<GrantType>,
+    /// See the request shapes.
     pub refresh_token: Option<Secret>,
+    /// See the request shapes.
     pub migration_token: Option<Secret>,
+    /// See the request shapes.
     pub scopes: Option<Vec<Scope>>,
+    /// See the request shapes.
     pub short_lived: Option<bool>,
+    /// See the request shapes.
     pub code_verifier: Option<Secret>,
+    /// See the request shapes.
     pub use_jwt: Option<bool>,
 }
 

@@ -17,11 +17,12 @@ pub struct RenewTokenRequest {
     pub access_token: Secret,
 }
 
-/// Every field RenewToken's body may hold, as a caller's object brings them.
-#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+/// RenewToken's body in its flat form, as JSON or a JavaScript object carries it.
+/// [`RenewTokenRequest::from_fields`] checks its one required field.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-pub(crate) struct RenewTokenFields {
+pub struct RenewTokenFields {
+    /// The access token to renew.
     pub access_token: Option<Secret>,
 }
 

@@ -71,13 +71,18 @@ impl RevokeTokenRequest {
     }
 }
 
-/// Every field RevokeToken's body may hold, as a caller's object brings them.
+/// RevokeToken's body in its flat form, as JSON or a JavaScript object carries it: every field
+/// optional. [`RevokeTokenRequest::from_fields`] sorts it into by-token or by-seller.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-pub(crate) struct RevokeTokenFields {
+pub struct RevokeTokenFields {
+    /// See the request shapes.
     pub client_id: Option<String>,
+    /// See the request shapes.
     pub access_token: Option<Secret>,
+    /// See the request shapes.
     pub merchant_id: Option<String>,
+    /// See the request shapes.
     pub revoke_only_access_token: Option<bool>,
 }
 
