@@ -123,7 +123,13 @@ test("authorizeUrl refuses bad input with coded errors", () => {
   throws(() => authorizeUrl("sq0idp-x"), "INVALID_TYPE", "params");
   throws(() => authorizeUrl({ client_id: "" }), "INVALID_VALUE", "params.client_id");
   throws(() => authorizeUrl({ client_id: "x".repeat(192) }), "INVALID_VALUE", "params.client_id");
-  throws(() => authorizeUrl({ client_id: "a", state: "has space" }), "INVALID_VALUE", "params.state");
+  // state is RFC 6749's 1*VSCHAR (%x20-7E): a space is valid (it round-trips, see the PKCE flow
+  // tests); control and non-ASCII characters are not.
+  for (const state of ["tab\there", "nul\0", "line\nfeed", "caf\u00e9", "del\u007f"]) {
+    throws(() => authorizeUrl({ client_id: "a", state }), "INVALID_VALUE", "params.state");
+  }
+  assert.equal(q(authorizeUrl({ client_id: "a", state: " has  spaces " })).get("state"), " has  spaces ");
+  assert.match(authorizeUrl({ client_id: "a", state: "a b" }), /&state=a%20b$/);
   throws(() => authorizeUrl({ client_id: "a", state: "" }), "INVALID_VALUE", "params.state");
   throws(() => authorizeUrl({ client_id: "a", session: "false" }), "INVALID_TYPE", "params.session");
   throws(() => authorizeUrl({ client_id: "a", code_challenge: "too-short" }), "INVALID_VALUE", "params.code_challenge");
@@ -248,9 +254,15 @@ test("shouldRefresh: Square's 7-day guidance", () => {
   assert.equal(shouldRefresh({ expires_at: "2025-04-26T20:31:06.000+02:00" }, { now }), true);
   assert.equal(shouldRefresh({ expires_at: "2025-04-26T18:31:06.001-00:00" }, { now }), false);
   // No usable expires_at: due.
-  for (const token of [{}, { expires_at: "" }, { expires_at: null }, { expires_at: "next week" }, "2025-04-26"]) {
+  for (const token of [{}, { expires_at: null }, { expires_at: "next week" }]) {
     assert.equal(shouldRefresh(token, { now }), true, JSON.stringify(token));
   }
+  // An empty expires_at is a token that never expires (CONTRACT §6, RetrieveTokenStatus): never due.
+  assert.equal(shouldRefresh({ expires_at: "" }, { now }), false);
+  assert.equal(shouldRefresh("", { now: now + 3650 * DAY }), false);
+  // A date alone is read as ISO 8601 does (the runtime's Date.parse): midnight UTC.
+  assert.equal(shouldRefresh("2025-04-26", { now }), true, "22.2 days left");
+  assert.equal(shouldRefresh("2025-04-28", { now }), false, "24.2 days left");
   // Without `now`: the real clock.
   assert.equal(shouldRefresh({ expires_at: new Date(Date.now() + 29 * DAY).toISOString() }), false);
   assert.equal(shouldRefresh({ expires_at: new Date(Date.now() + 22 * DAY).toISOString() }), true);
