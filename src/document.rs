@@ -107,6 +107,10 @@ pub trait Document: Sized {
     fn object_of(key: &str, value: &Self) -> Self;
     /// `[item]`.
     fn array_of(item: &Self) -> Self;
+    /// `{}`.
+    fn empty_object() -> Self;
+    /// `[]`.
+    fn empty_array() -> Self;
     /// The value as `T`, with serde; `Err` is serde's message.
     fn deserialize<T: DeserializeOwned>(&self) -> Result<T, String>;
     /// The value as JSON text (as `JSON.stringify` writes it), or `None` if it cannot be.
@@ -129,7 +133,8 @@ fn locate<D: Document>(
     message: String,
     fails: &dyn Fn(&D) -> Option<String>,
 ) -> ReadError {
-    if doc.kind() != Kind::Object {
+    // Only a struct of optional fields can be read member by member: an empty object fits it.
+    if doc.kind() != Kind::Object || fails(&D::empty_object()).is_some() {
         return ReadError {
             path: Vec::new(),
             message,
@@ -143,12 +148,17 @@ fn locate<D: Document>(
         let Some(message) = fails(&D::object_of(&key, &value)) else {
             continue;
         };
+        // Inside the member only when the container itself fits (an empty one is accepted):
+        // otherwise the member has the wrong type as a whole.
+        let fits = |empty: D| fails(&D::object_of(&key, &empty)).is_none();
         let inner = match value.kind() {
-            Kind::Array => value.items().into_iter().enumerate().find_map(|(i, item)| {
-                let probe = D::object_of(&key, &D::array_of(&item));
-                fails(&probe).map(|m| (Step::Index(i), m, item.kind()))
-            }),
-            Kind::Object => value.keys().into_iter().find_map(|k| {
+            Kind::Array if fits(D::empty_array()) => {
+                value.items().into_iter().enumerate().find_map(|(i, item)| {
+                    let probe = D::object_of(&key, &D::array_of(&item));
+                    fails(&probe).map(|m| (Step::Index(i), m, item.kind()))
+                })
+            }
+            Kind::Object if fits(D::empty_object()) => value.keys().into_iter().find_map(|k| {
                 let entry = value.member(&k)?;
                 let probe = D::object_of(&key, &D::object_of(&k, &entry));
                 fails(&probe).map(|m| (Step::Key(k), m, entry.kind()))
@@ -221,6 +231,12 @@ impl Document for JsonDoc {
     }
     fn array_of(item: &Self) -> Self {
         JsonDoc(serde_json::Value::Array(vec![item.0.clone()]))
+    }
+    fn empty_object() -> Self {
+        JsonDoc(serde_json::json!({}))
+    }
+    fn empty_array() -> Self {
+        JsonDoc(serde_json::json!([]))
     }
     fn deserialize<T: DeserializeOwned>(&self) -> Result<T, String> {
         // serde_json adds " at line L column C"; the messages are otherwise serde's own.

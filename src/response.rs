@@ -103,7 +103,8 @@ pub fn judge<T: Answer, D: Document>(
     parse: impl Fn(&str) -> Option<D>,
     secrets: &[Secret],
 ) -> Result<(T, D), Error> {
-    let doc = accept(op, raw, &parse, secrets).map_err(|e| e.scrub(secrets))?;
+    let fields = crate::input::field_names::<T>();
+    let doc = accept(op, raw, &parse, fields, secrets).map_err(|e| e.scrub(secrets))?;
     let answer = doc.read::<T>();
     let facts = match &answer {
         Ok(a) => Ok((a.errors(), a.unproven())),
@@ -127,6 +128,7 @@ fn accept<D: Document>(
     op: Operation,
     raw: &RawResponse,
     parse: &dyn Fn(&str) -> Option<D>,
+    fields: &[&str],
     secrets: &[Secret],
 ) -> Result<D, Error> {
     let name = op.name();
@@ -178,6 +180,12 @@ fn accept<D: Document>(
     if nesting_exceeds(&raw.body, MAX_JSON_DEPTH) {
         let why = format!("but the body is nested deeper than {MAX_JSON_DEPTH} levels");
         return Err(fail(ErrorCode::InvalidJson, &why).with_body(text_body(&raw.body, secrets)));
+    }
+    // `JSON.parse` keeps the last of repeated keys, and another parser (a proxy's, a log's) may
+    // keep the first: a documented field given twice is refused rather than guessed.
+    if let Some(field) = repeated_field(&raw.body, fields, parse) {
+        let why = format!("but \"{field}\" appears twice");
+        return Err(with_json(fail(ErrorCode::InvalidResponse, &why), &doc));
     }
     let kind = doc.kind();
     if kind != Kind::Object {
@@ -302,7 +310,7 @@ fn error_answer<D: Document>(
 fn square_errors<D: Document>(doc: &D) -> Option<Vec<SquareApiError>> {
     #[derive(Deserialize)]
     struct ErrorBody {
-        #[serde(default)]
+        #[serde(default, deserialize_with = "crate::model::strict_seq")]
         errors: Option<Vec<SquareV2Error>>,
         #[serde(rename = "type", default)]
         kind: Option<String>,
@@ -388,6 +396,63 @@ fn describe_type(ct: Option<&str>, secrets: &[Secret]) -> String {
     }
 }
 
+/// The first of `fields` that is a key more than once in the top-level object of JSON text. The
+/// keys are found by a scan of the text's structure (strings and brackets); a key with escapes
+/// is decoded by `parse`, as the body itself was.
+fn repeated_field<D: Document>(
+    json: &[u8],
+    fields: &[&str],
+    parse: &dyn Fn(&str) -> Option<D>,
+) -> Option<String> {
+    let mut seen: Vec<String> = Vec::new();
+    let (mut depth, mut expect_key) = (0usize, false);
+    let mut i = 0;
+    while let Some(&c) = json.get(i) {
+        match c {
+            b'"' => {
+                let start = i + 1;
+                let mut end = start;
+                let mut escaped = false;
+                while let Some(&d) = json.get(end) {
+                    match (escaped, d) {
+                        (true, _) => escaped = false,
+                        (false, b'\\') => escaped = true,
+                        (false, b'"') => break,
+                        _ => {}
+                    }
+                    end += 1;
+                }
+                if depth == 1 && expect_key {
+                    let raw = json.get(start..end).unwrap_or_default();
+                    let key = match std::str::from_utf8(raw) {
+                        Ok(k) if !k.contains('\\') => Some(k.to_owned()),
+                        Ok(k) => parse(&format!("\"{k}\"")).and_then(|d| d.deserialize().ok()),
+                        Err(_) => None,
+                    };
+                    if let Some(key) = key.filter(|k| fields.contains(&k.as_str())) {
+                        if seen.contains(&key) {
+                            return Some(key);
+                        }
+                        seen.push(key);
+                    }
+                    expect_key = false;
+                }
+                i = end;
+            }
+            b'{' => {
+                depth += 1;
+                expect_key = depth == 1;
+            }
+            b'[' => depth += 1,
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            b',' if depth == 1 => expect_key = true,
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
 /// Whether JSON text nests arrays and objects deeper than `max`. Only the brackets outside
 /// strings count; the text need not be valid.
 pub fn nesting_exceeds(json: &[u8], max: usize) -> bool {
@@ -438,7 +503,7 @@ pub fn retry_after_ms(value: Option<&str>, now_ms: f64) -> Option<u64> {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
 mod tests {
     use super::*;
     use crate::document::JsonDoc;
@@ -638,6 +703,34 @@ mod tests {
             e.message().contains("nested deeper than 64"),
             "{}",
             e.message()
+        );
+        let e = obtain(
+            200,
+            JSON,
+            r#"{"access_token":"EAAAone","access_token":"EAAAtwo"}"#,
+        )
+        .unwrap_err();
+        assert_eq!(e.code(), ErrorCode::InvalidResponse);
+        assert!(
+            e.message().ends_with("\"access_token\" appears twice"),
+            "{}",
+            e.message()
+        );
+        let escaped = r#"{"access_token":"EAAAone","acc\u0065ss_token":"EAAAtwo"}"#;
+        assert_eq!(
+            obtain(200, JSON, escaped).unwrap_err().code(),
+            ErrorCode::InvalidResponse
+        );
+        let nested =
+            r#"{"access_token":"a","x":{"access_token":"b"},"y":["access_token","access_token"]}"#;
+        assert!(
+            obtain(200, JSON, nested).is_ok(),
+            "only the top level counts"
+        );
+        let unknown_twice = r#"{"access_token":"a","x":1,"x":2}"#;
+        assert!(
+            obtain(200, JSON, unknown_twice).is_ok(),
+            "only documented fields count"
         );
         let brackets_in_a_string = format!("{{\"access_token\":\"{}\"}}", "[".repeat(100));
         assert!(obtain(200, JSON, &brackets_in_a_string).is_ok());

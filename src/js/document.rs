@@ -71,6 +71,14 @@ impl Document for JsDocument {
         JsDocument(js_sys::Array::of1(&item.0).into())
     }
 
+    fn empty_object() -> Self {
+        JsDocument(js_sys::Object::new().into())
+    }
+
+    fn empty_array() -> Self {
+        JsDocument(js_sys::Array::new().into())
+    }
+
     fn deserialize<T: DeserializeOwned>(&self) -> Result<T, String> {
         serde_wasm_bindgen::from_value(self.0.clone()).map_err(|e| {
             let m = e.to_string();

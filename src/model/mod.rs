@@ -32,3 +32,37 @@ pub use revoke_token::{
 };
 pub use spec::{ApiErrorCategory, ApiErrorCode, Scope};
 pub use token_status::RetrieveTokenStatusResponse;
+
+/// Reads an optional array strictly: `null` or absent is `None`, an array is read item by item,
+/// anything else is a type error. (serde-wasm-bindgen would otherwise read any iterable as a
+/// sequence, a string included, one character per item.)
+pub(crate) fn strict_seq<'de, D, T>(d: D) -> Result<Option<Vec<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    struct Seq<T>(std::marker::PhantomData<T>);
+    impl<'de, T: serde::Deserialize<'de>> serde::de::Visitor<'de> for Seq<T> {
+        type Value = Option<Vec<T>>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a sequence")
+        }
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(
+            self,
+            mut seq: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::new();
+            while let Some(item) = seq.next_element()? {
+                out.push(item);
+            }
+            Ok(Some(out))
+        }
+    }
+    d.deserialize_any(Seq(std::marker::PhantomData))
+}

@@ -265,6 +265,7 @@ pub struct ObtainTokenFields {
     /// See the request shapes.
     pub migration_token: Option<Secret>,
     /// See the request shapes.
+    #[serde(deserialize_with = "super::strict_seq")]
     pub scopes: Option<Vec<Scope>>,
     /// See the request shapes.
     pub short_lived: Option<bool>,
@@ -324,7 +325,11 @@ pub struct ObtainTokenResponse {
     #[tsify(optional)]
     pub short_lived: Option<bool>,
     /// Errors; a successful answer has none (the client refuses one that has).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::strict_seq"
+    )]
     #[tsify(optional, type = "SquareV2Error[]")]
     pub errors: Option<Vec<SquareV2Error>>,
     /// PKCE only: when the refresh token expires, ISO 8601.

@@ -60,7 +60,11 @@ pub struct RenewTokenResponse {
     #[tsify(optional)]
     pub plan_id: Option<String>,
     /// Errors; a successful answer has none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::strict_seq"
+    )]
     #[tsify(optional, type = "SquareV2Error[]")]
     pub errors: Option<Vec<SquareV2Error>>,
 }

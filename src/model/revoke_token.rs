@@ -94,7 +94,11 @@ pub struct RevokeTokenResponse {
     #[tsify(optional)]
     pub success: Option<bool>,
     /// Errors; a successful answer has none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::strict_seq"
+    )]
     #[tsify(optional, type = "SquareV2Error[]")]
     pub errors: Option<Vec<SquareV2Error>>,
 }

@@ -10,7 +10,11 @@ use super::SquareV2Error;
 #[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize, Tsify)]
 pub struct RetrieveTokenStatusResponse {
     /// The scopes the token grants.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::strict_seq"
+    )]
     #[tsify(optional)]
     pub scopes: Option<Vec<String>>,
     /// When the token expires, RFC 3339; empty when it never expires (a personal access token).
@@ -26,7 +30,11 @@ pub struct RetrieveTokenStatusResponse {
     #[tsify(optional)]
     pub merchant_id: Option<String>,
     /// Errors; a successful answer has none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::strict_seq"
+    )]
     #[tsify(optional, type = "SquareV2Error[]")]
     pub errors: Option<Vec<SquareV2Error>>,
 }

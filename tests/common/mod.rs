@@ -4,8 +4,8 @@
 
 use js_sys::{Promise, JSON};
 use square_oauth_edge::wasm::OAuthClient;
-use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
 
 /// The fake Square's default application.
 pub const APP_ID: &str = "sq0idp-fake-application-id";
@@ -94,4 +94,32 @@ pub async fn retrieve_token_status(
     options: JsValue,
 ) -> Result<JsValue, JsValue> {
     JsFuture::from(client.retrieve_token_status(access_token, opt(options))).await
+}
+
+// The OAuth flow helpers (`src/wasm/flow.rs`). `authorizeUrl`, `createState`, `parseCallback`
+// and `shouldRefresh` are called as they are (`square_oauth_edge::wasm::flow::…`); these are
+// what a test needs around them.
+
+#[wasm_bindgen]
+extern "C" {
+    /// The global `crypto.subtle.digest`, the one `createPkce` uses.
+    #[wasm_bindgen(js_namespace = ["crypto", "subtle"], js_name = digest)]
+    fn subtle_digest(algorithm: &str, data: &js_sys::Uint8Array) -> Promise;
+}
+
+/// The S256 challenge of `verifier` (RFC 7636 §4.2): SHA-256 of its ASCII bytes from Web
+/// Crypto, then unpadded base64url ([`square_oauth_edge::flow::pkce::challenge`]), as
+/// `createPkce` composes them.
+pub async fn code_challenge(verifier: &str) -> Result<String, JsValue> {
+    let data = js_sys::Uint8Array::from(verifier.as_bytes());
+    let digest = JsFuture::from(subtle_digest("SHA-256", &data)).await?;
+    Ok(square_oauth_edge::flow::pkce::challenge(
+        &js_sys::Uint8Array::new(&digest).to_vec(),
+    ))
+}
+
+/// `await createPkce()`: `{ code_verifier, code_challenge, code_challenge_method }`, or what it
+/// rejected with.
+pub async fn create_pkce() -> Result<JsValue, JsValue> {
+    JsFuture::from(square_oauth_edge::wasm::flow::create_pkce()).await
 }
