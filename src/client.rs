@@ -28,7 +28,8 @@ pub struct Client {
 }
 
 /// Judges one response: the parsed body when it is a good answer, else the coded error.
-type Judge<'a> = dyn FnMut(Operation, &RawResponse, &[Secret]) -> Result<JsDocument, Error> + 'a;
+type Judge<'a> = dyn FnMut(Operation, &RawResponse, Option<JsDocument>, &[Secret]) -> Result<JsDocument, Error>
+    + 'a;
 
 /// A typed answer and the parsed body it was read from, exactly as Square sent it.
 pub(crate) type Answered<T> = (T, JsDocument);
@@ -153,9 +154,9 @@ impl Client {
     ) -> Result<Answered<T>, Error> {
         let mut answer = None;
         let doc = self
-            .send(req, call, signal, &mut |op, raw, secrets| {
-                let parse = |text: &str| js_sys::JSON::parse(text).ok().map(JsDocument);
-                let (typed, doc) = response::judge::<T, _>(op, raw, parse, secrets)?;
+            .send(req, call, signal, &mut |op, raw, parsed, secrets| {
+                let decode = transport::decode_key;
+                let (typed, doc) = response::judge::<T, _>(op, raw, parsed, &decode, secrets)?;
                 answer = Some(typed);
                 Ok(doc)
             })
@@ -193,7 +194,12 @@ impl Client {
             };
             let (outcome, error) =
                 match transport::send(&prepared, self.fetch.as_ref(), signal, limit).await {
-                    Ok(rx) => match judge(req.operation, &rx.raw, secrets) {
+                    Ok(rx) => match judge(
+                        req.operation,
+                        &rx.raw,
+                        transport::parse_json(&rx.raw.body).await,
+                        secrets,
+                    ) {
                         Ok(answer) => return Ok(answer),
                         Err(e) => {
                             let ra = response::retry_after_ms(

@@ -96,15 +96,18 @@ pub struct RawResponse {
 }
 
 /// Judges a response of `op`: the typed answer and its parsed document, or a coded error.
-/// `parse` parses JSON text (`None` for a syntax error). Every error is scrubbed of `secrets`.
+/// `parsed` is the body parsed as JSON (`None` when it is not UTF-8 JSON text); `decode_key`
+/// decodes a JSON string literal (an object key with escapes) as the same parser would. Every
+/// error is scrubbed of `secrets`.
 pub fn judge<T: Answer, D: Document>(
     op: Operation,
     raw: &RawResponse,
-    parse: impl Fn(&str) -> Option<D>,
+    parsed: Option<D>,
+    decode_key: &dyn Fn(&str) -> Option<String>,
     secrets: &[Secret],
 ) -> Result<(T, D), Error> {
     let fields = crate::input::field_names::<T>();
-    let doc = accept(op, raw, &parse, fields, secrets).map_err(|e| e.scrub(secrets))?;
+    let doc = accept(op, raw, parsed, decode_key, fields, secrets).map_err(|e| e.scrub(secrets))?;
     let answer = doc.read::<T>();
     let facts = match &answer {
         Ok(a) => Ok((a.errors(), a.unproven())),
@@ -127,7 +130,8 @@ pub fn judge<T: Answer, D: Document>(
 fn accept<D: Document>(
     op: Operation,
     raw: &RawResponse,
-    parse: &dyn Fn(&str) -> Option<D>,
+    parsed: Option<D>,
+    decode_key: &dyn Fn(&str) -> Option<String>,
     fields: &[&str],
     secrets: &[Secret],
 ) -> Result<D, Error> {
@@ -148,7 +152,7 @@ fn accept<D: Document>(
         });
     }
     if !(200..300).contains(&status) {
-        return Err(error_answer(op, raw, parse, secrets));
+        return Err(error_answer(op, raw, parsed, secrets));
     }
     let fail = |code: ErrorCode, why: &str| {
         Error::new(code, format!("{name} answered HTTP {status} {why}")).with_status(status)
@@ -165,13 +169,13 @@ fn accept<D: Document>(
             fail(ErrorCode::UnexpectedContentType, &why).with_body(text_body(&raw.body, secrets))
         );
     }
-    let Ok(text) = std::str::from_utf8(&raw.body) else {
+    if std::str::from_utf8(&raw.body).is_err() {
         return Err(
             fail(ErrorCode::InvalidJson, "but the body is not valid UTF-8")
                 .with_body(text_body(&raw.body, secrets)),
         );
     };
-    let Some(doc) = parse(text) else {
+    let Some(doc) = parsed else {
         return Err(
             fail(ErrorCode::InvalidJson, "but the body is not valid JSON")
                 .with_body(text_body(&raw.body, secrets)),
@@ -183,7 +187,7 @@ fn accept<D: Document>(
     }
     // `JSON.parse` keeps the last of repeated keys, and another parser (a proxy's, a log's) may
     // keep the first: a documented field given twice is refused rather than guessed.
-    if let Some(field) = repeated_field(&raw.body, fields, parse) {
+    if let Some(field) = repeated_field(&raw.body, fields, decode_key) {
         let why = format!("but \"{field}\" appears twice");
         return Err(with_json(fail(ErrorCode::InvalidResponse, &why), &doc));
     }
@@ -260,14 +264,11 @@ fn describe_read_error(e: &ReadError) -> String {
 fn error_answer<D: Document>(
     op: Operation,
     raw: &RawResponse,
-    parse: &dyn Fn(&str) -> Option<D>,
+    parsed: Option<D>,
     secrets: &[Secret],
 ) -> Error {
     let status = raw.status;
-    let doc = std::str::from_utf8(&raw.body)
-        .ok()
-        .filter(|_| !nesting_exceeds(&raw.body, MAX_JSON_DEPTH))
-        .and_then(parse);
+    let doc = parsed.filter(|_| !nesting_exceeds(&raw.body, MAX_JSON_DEPTH));
     let errors = doc.as_ref().and_then(square_errors);
     let json = doc.as_ref().and_then(|d| d.to_json());
     let body = match json {
@@ -399,10 +400,10 @@ fn describe_type(ct: Option<&str>, secrets: &[Secret]) -> String {
 /// The first of `fields` that is a key more than once in the top-level object of JSON text. The
 /// keys are found by a scan of the text's structure (strings and brackets); a key with escapes
 /// is decoded by `parse`, as the body itself was.
-fn repeated_field<D: Document>(
+fn repeated_field(
     json: &[u8],
     fields: &[&str],
-    parse: &dyn Fn(&str) -> Option<D>,
+    decode_key: &dyn Fn(&str) -> Option<String>,
 ) -> Option<String> {
     let mut seen: Vec<String> = Vec::new();
     let (mut depth, mut expect_key) = (0usize, false);
@@ -426,7 +427,7 @@ fn repeated_field<D: Document>(
                     let raw = json.get(start..end).unwrap_or_default();
                     let key = match std::str::from_utf8(raw) {
                         Ok(k) if !k.contains('\\') => Some(k.to_owned()),
-                        Ok(k) => parse(&format!("\"{k}\"")).and_then(|d| d.deserialize().ok()),
+                        Ok(k) => decode_key(&format!("\"{k}\"")),
                         Err(_) => None,
                     };
                     if let Some(key) = key.filter(|k| fields.contains(&k.as_str())) {
@@ -508,8 +509,12 @@ mod tests {
     use super::*;
     use crate::document::JsonDoc;
 
-    fn parse(text: &str) -> Option<JsonDoc> {
-        JsonDoc::parse(text)
+    /// Judges `raw` with its body parsed as the client does (serde_json standing in for the
+    /// runtime's `JSON.parse`).
+    fn judge_raw<T: Answer>(raw: &RawResponse, secrets: &[Secret]) -> Result<(T, JsonDoc), Error> {
+        let parsed = std::str::from_utf8(&raw.body).ok().and_then(JsonDoc::parse);
+        let decode_key = |text: &str| serde_json::from_str::<String>(text).ok();
+        judge::<T, _>(Operation::ObtainToken, raw, parsed, &decode_key, secrets)
     }
 
     const JSON: Option<&str> = Some("application/json; charset=utf-8");
@@ -525,10 +530,8 @@ mod tests {
     }
 
     fn resp<T: Answer>(status: u16, ct: Option<&str>, body: &str) -> Result<T, Error> {
-        judge::<T, _>(
-            Operation::ObtainToken,
+        judge_raw::<T>(
             &raw(status, ct, body.as_bytes()),
-            parse,
             &[Secret::new("sq0csp-SECRET")],
         )
         .map(|(a, _)| a)
@@ -734,21 +737,15 @@ mod tests {
         );
         let brackets_in_a_string = format!("{{\"access_token\":\"{}\"}}", "[".repeat(100));
         assert!(obtain(200, JSON, &brackets_in_a_string).is_ok());
-        let e = judge::<ObtainTokenResponse, _>(
-            Operation::ObtainToken,
-            &raw(200, JSON, b"{\"a\":\"\xff\"}"),
-            parse,
-            &[],
-        )
-        .unwrap_err();
+        let e = judge_raw::<ObtainTokenResponse>(&raw(200, JSON, b"{\"a\":\"\xff\"}"), &[])
+            .unwrap_err();
         assert_eq!(e.code(), ErrorCode::InvalidJson);
         assert!(e.message().contains("UTF-8"));
         let opaque = RawResponse {
             opaque_redirect: true,
             ..RawResponse::default()
         };
-        let e = judge::<ObtainTokenResponse, _>(Operation::ObtainToken, &opaque, parse, &[])
-            .unwrap_err();
+        let e = judge_raw::<ObtainTokenResponse>(&opaque, &[]).unwrap_err();
         assert_eq!((e.code(), e.status()), (ErrorCode::Redirect, None));
     }
 

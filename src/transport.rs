@@ -15,6 +15,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, AbortSignal, RequestInit, RequestRedirect, Response, ResponseType};
 
+use crate::js::JsDocument;
 use crate::request::HttpRequest;
 use crate::response::{RawResponse, MAX_BODY_BYTES};
 
@@ -26,16 +27,45 @@ extern "C" {
     fn set_timeout(handler: &Function, ms: f64) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_name = clearTimeout)]
     fn clear_timeout(id: &JsValue) -> Result<(), JsValue>;
-    /// A promise whose `catch` takes a plain function (js-sys's takes a closure).
+    /// A promise whose `then` and `catch` take plain functions (js-sys's take closures).
     #[wasm_bindgen(extends = Promise)]
-    type Catchable;
+    type PlainPromise;
     #[wasm_bindgen(method, js_name = catch)]
-    fn catch_with(this: &Catchable, handler: &Function) -> Promise;
+    fn catch_with(this: &PlainPromise, handler: &Function) -> Promise;
+    #[wasm_bindgen(method, js_name = then)]
+    fn then_with(this: &PlainPromise, handler: &Function) -> Promise;
+    #[wasm_bindgen(thread_local_v2, js_namespace = JSON, js_name = parse)]
+    static JSON_PARSE: Function;
+}
+
+/// `handler(value)` in a promise reaction: whatever it throws rejects the promise instead of
+/// throwing into the wasm. (In wasm-bindgen 0.2.130 an import that catches an exception and
+/// would have returned a JavaScript value leaks a slot of the externref table per exception:
+/// a server answering garbage, or an injected `fetch` that throws, would grow it for ever.)
+fn in_reaction(handler: &Function, value: &JsValue) -> Promise {
+    Promise::resolve(value)
+        .unchecked_ref::<PlainPromise>()
+        .then_with(handler)
+}
+
+/// The body parsed by the runtime's `JSON.parse`, or `None` when it is not UTF-8 JSON text.
+pub async fn parse_json(body: &[u8]) -> Option<JsDocument> {
+    let text = std::str::from_utf8(body).ok()?;
+    if text.trim().is_empty() {
+        return None;
+    }
+    let parsed = JSON_PARSE.with(|parse| in_reaction(parse, &JsValue::from_str(text)));
+    JsFuture::from(parsed).await.ok().map(JsDocument)
+}
+
+/// A JSON string literal (an object key with escapes, of a body `JSON.parse` accepted) decoded.
+pub fn decode_key(literal: &str) -> Option<String> {
+    js_sys::JSON::parse(literal).ok()?.as_string()
 }
 
 /// Marks a rejection of `p` as handled, with `handler` (which must be harmless to call).
 fn ignore_rejection(p: &Promise, handler: &Function) {
-    let _ = p.unchecked_ref::<Catchable>().catch_with(handler);
+    let _ = p.unchecked_ref::<PlainPromise>().catch_with(handler);
 }
 
 /// How an attempt ended without a response to judge.
@@ -211,12 +241,15 @@ async fn attempt(
     w: &Waiter<'_>,
 ) -> Result<Received, Failure> {
     let pending = match fetch {
-        None => global_fetch(&p.url, &p.init),
-        Some(f) => f
-            .call2(&JsValue::UNDEFINED, &JsValue::from_str(&p.url), &p.init)
-            .map(|r| Promise::resolve(&r)),
-    }
-    .map_err(Failure::Network)?;
+        None => global_fetch(&p.url, &p.init).map_err(Failure::Network)?,
+        // Called from a promise reaction: a `fetch` that throws rejects (see `in_reaction`).
+        Some(f) => {
+            let call: Function = f
+                .bind2(&JsValue::UNDEFINED, &JsValue::from_str(&p.url), &p.init)
+                .unchecked_into();
+            in_reaction(&call, &JsValue::UNDEFINED)
+        }
+    };
     let res = w.wait(pending).await.map_err(Failure::Network)?;
     let res: Response = res.dyn_into().map_err(|_| Failure::NotAResponse)?;
     let status = res.status();

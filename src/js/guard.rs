@@ -29,6 +29,18 @@ extern "C" {
     fn is_array(value: &JsValue) -> Result<bool, JsValue>;
     #[wasm_bindgen(js_namespace = Object, js_name = create)]
     fn object_create(proto: &JsValue) -> js_sys::Object;
+    /// `Object.assign(target, source)`, its result ignored: copies the source's own enumerable
+    /// members, calling their getters, and throws what a getter or Proxy trap throws.
+    ///
+    /// Reads that may throw go through this one instead of `Reflect.get`: in wasm-bindgen
+    /// 0.2.130 an import that catches an exception and would have returned a JavaScript value
+    /// leaks one slot of the externref table per exception, so a caller retrying a throwing
+    /// getter would grow the table for ever. This import returns nothing.
+    #[wasm_bindgen(catch, js_namespace = Object, js_name = assign)]
+    fn object_assign(target: &JsValue, source: &JsValue) -> Result<(), JsValue>;
+    /// `Object.hasOwn(object, key)` (of a copy made here: it cannot throw).
+    #[wasm_bindgen(js_namespace = Object, js_name = hasOwn)]
+    fn has_own(object: &JsValue, key: &JsValue) -> bool;
 }
 
 /// How a caller's value is read.
@@ -124,11 +136,18 @@ impl Copier<'_> {
         if !(0.0..=MAX_INPUT_ITEMS as f64).contains(&len) {
             return Err(self.fail(ErrorCode::InvalidValue, "has more than 256 items"));
         }
+        let raw = js_sys::Array::new();
+        if object_assign(&raw, v).is_err() {
+            // The items are copied in order: the first one missing is the one that threw.
+            let i = (0..len as u32).find(|i| !has_own(&raw, &JsValue::from(*i)));
+            self.steps.extend(i.map(Step::Index));
+            return Err(self.unreadable());
+        }
         let out = js_sys::Array::new();
         for i in 0..len as u32 {
             self.steps.push(Step::Index(i));
-            let item = reflect_get(v, &JsValue::from(i)).map_err(|_| self.unreadable())?;
-            out.push(&self.copy(item)?);
+            // A copy's items are plain data (holes read as `undefined`, as in the original).
+            out.push(&self.copy(raw.get(i))?);
             self.steps.pop();
         }
         Ok(out.into())
@@ -140,11 +159,20 @@ impl Copier<'_> {
         if keys.length() as usize > MAX_INPUT_ITEMS {
             return Err(self.fail(ErrorCode::InvalidValue, "has more than 256 members"));
         }
+        let raw = object_create(&JsValue::NULL);
+        if object_assign(&raw, v).is_err() {
+            // The members are copied in order: the first one missing is the one that threw.
+            let culprit = keys.iter().find(|k| !has_own(&raw, k));
+            self.steps
+                .extend(culprit.and_then(|k| k.as_string()).map(Step::Key));
+            return Err(self.unreadable());
+        }
         let out = object_create(&JsValue::NULL);
         for key in keys.iter() {
             let name = key.as_string().unwrap_or_default();
             self.steps.push(Step::Key(name));
-            let item = reflect_get(v, &key).map_err(|_| self.unreadable())?;
+            // A member of the copy is a data property: reading it cannot throw.
+            let item = js_sys::Reflect::get(&raw, &key).unwrap_or(JsValue::UNDEFINED);
             let opaque = top
                 && self
                     .shape
