@@ -65,6 +65,7 @@ pub struct AuthorizationCodeRequest {
     #[tsify(optional, type = "string | null | undefined")]
     pub redirect_uri: Option<String>,
     /// Always `"authorization_code"`.
+    #[tsify(type = "\"authorization_code\"")]
     pub grant_type: AuthorizationCodeGrant,
     /// `true`: the access token expires in 24 hours instead of 30 days.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -91,6 +92,7 @@ pub struct PkceAuthorizationCodeRequest {
     #[tsify(optional, type = "string | null | undefined")]
     pub redirect_uri: Option<String>,
     /// Always `"authorization_code"`.
+    #[tsify(type = "\"authorization_code\"")]
     pub grant_type: AuthorizationCodeGrant,
     /// `true`: the access token expires in 24 hours instead of 30 days.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -118,6 +120,7 @@ pub struct RefreshTokenRequest {
     #[tsify(optional, type = "string | null | undefined")]
     pub client_secret: Option<Secret>,
     /// Always `"refresh_token"`.
+    #[tsify(type = "\"refresh_token\"")]
     pub grant_type: RefreshTokenGrant,
     /// The refresh token. 2 to 1024 characters.
     #[tsify(type = "string")]
@@ -145,6 +148,7 @@ pub struct MigrationTokenRequest {
     #[tsify(type = "string")]
     pub client_secret: Secret,
     /// Always `"migration_token"`.
+    #[tsify(type = "\"migration_token\"")]
     pub grant_type: MigrationTokenGrant,
     /// The legacy token. 2 to 1024 characters.
     ///

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Self-test of check-spec.mjs: applies one mutation at a time to a copy of index.d.ts and requires
+// Self-test of check-spec.mjs: applies one mutation at a time to a copy of pkg/index.d.ts (the
+// generated declarations) and requires
 // check-spec to fail with the expected message, so a checker that silently passes is caught.
 // No dependencies.
 import { spawnSync } from "node:child_process";
@@ -8,55 +9,55 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const dtsPath = fileURLToPath(new URL("../../pkg-template/index.d.ts", import.meta.url));
+const dtsPath = fileURLToPath(new URL("../../pkg/index.d.ts", import.meta.url));
 const checker = fileURLToPath(new URL("./check-spec.mjs", import.meta.url));
 const original = readFileSync(dtsPath, "utf8");
 
 /** [description, mutate(source) -> source, a message check-spec must print] */
 const MUTATIONS = [
-  ["drop a response field", (s) => s.replace(/\n  \/\*\* When `refresh_token` expires[^\n]*\n  refresh_token_expires_at\?: string;/, ""),
+  ["drop a response field", (s) => s.replace(/\n {4}\/\*\*\n {5}\* PKCE only: when the refresh token expires[^\n]*\n {5}\*\/\n {4}refresh_token_expires_at\?: string;/, ""),
     /ObtainTokenResponse properties vs spec ObtainTokenResponse: missing refresh_token_expires_at/],
-  ["add a response field", (s) => s.replace("  success?: boolean;", "  success?: boolean;\n  /** x */\n  revoked_at?: string;"),
+  ["add a response field", (s) => s.replace("    success?: boolean;", "    success?: boolean;\n    /** x */\n    revoked_at?: string;"),
     /RevokeTokenResponse properties .*not in the expected list: revoked_at/],
-  ["make a response field required", (s) => s.replace("  success?: boolean;", "  success: boolean;"),
+  ["make a response field required", (s) => s.replace("    success?: boolean;", "    success: boolean;"),
     /RevokeTokenResponse.success: should be optional/],
-  ["wrong response field type", (s) => s.replace("  scopes?: string[];", "  scopes?: Scope[];"),
+  ["wrong response field type", (s) => s.replace("    scopes?: string[];", "    scopes?: Scope[];"),
     /RetrieveTokenStatusResponse.scopes: type `Scope\[\]`, expected `string\[\]`/],
-  ["drop an ErrorCode", (s) => s.replace(/\n  \/\*\* The provided client has been disabled[^\n]*\n  \| "CLIENT_DISABLED"/, ""),
+  ["drop an ErrorCode", (s) => s.replace(/\n\/\*\* The provided client has been disabled[^\n]*\n\| "CLIENT_DISABLED"/, ""),
     /ErrorCode vs spec ErrorCode: missing CLIENT_DISABLED/],
-  ["add an ErrorCategory", (s) => s.replace('  | "API_ERROR"', '  | "API_ERROR"\n  /** x */\n  | "V1_ERROR"'),
+  ["add an ErrorCategory", (s) => s.replace('| "API_ERROR"', '| "API_ERROR"\n/** x */\n| "V1_ERROR"'),
     /ErrorCategory vs spec ErrorCategory: not in the expected list: V1_ERROR/],
-  ["drop a scope", (s) => s.replace(/\n  \/\*\*[^\n]*\n  \| "VENDOR_WRITE"/, "").replace(/\| "VENDOR_READ"\n/, '| "VENDOR_READ";\n'),
+  ["drop a scope", (s) => s.replace(/\n\/\*\*[^\n]*\n\| "VENDOR_WRITE"/, "").replace(/\| "VENDOR_READ"\n/, '| "VENDOR_READ";\n'),
     /Scope vs spec oauth2 scopes: missing VENDOR_WRITE/],
-  ["drop a SquareErrorCode", (s) => s.replace(/\n  \/\*\* A body larger than[^\n]*\n  \| "RESPONSE_TOO_LARGE"/, "").replace(/\| "UNEXPECTED_CONTENT_TYPE"\n  \/\*\* JSON whose[^\n]*\n  \| "INVALID_RESPONSE"/, (m) => `${m};`),
+  ["drop a SquareErrorCode", (s) => s.replace(/\n\/\*\* The body is larger than[^\n]*\n\| "RESPONSE_TOO_LARGE"/, "").replace(/(\| "INVALID_RESPONSE")\n/, "$1;\n"),
     /SquareErrorCode: missing RESPONSE_TOO_LARGE/],
   ["an any type", (s) => s.replace("readonly body?: unknown;", "readonly body?: any;"),
     /`any` used as a type/],
-  ["an index signature", (s) => s.replace("  success?: boolean;", "  success?: boolean;\n  /** x */\n  [key: string]: unknown;"),
+  ["an index signature", (s) => s.replace("    success?: boolean;", "    success?: boolean;\n    /** x */\n    [key: string]: unknown;"),
     /RevokeTokenResponse has an index signature/],
-  ["lose a @deprecated on a LEGACY field", (s) => s.replace(/(plan_id\?: string;[\s\S]*?)\* @deprecated LEGACY field\.\n/, "$1").replace(/\* @deprecated LEGACY field\.\n(\s*\*\/\n\s*plan_id)/, "$1"),
+  ["lose a @deprecated on a LEGACY field", (s) => s.replace(/( {5}\* The subscription plan ID\.\n) {5}\*\n {5}\* @deprecated LEGACY in Square's spec\.\n/, "$1"),
     /plan_id: LEGACY\/DEPRECATED in the spec but no @deprecated/],
-  ["lose @deprecated on renewToken", (s) => s.replace("   * @deprecated Square deprecated RenewToken", "   * Square deprecated RenewToken"),
+  ["lose @deprecated on renewToken", (s) => s.replace("* @deprecated Square deprecated RenewToken and dropped", "* Square deprecated RenewToken and dropped"),
     /OAuthClient.renewToken: @deprecated missing/],
   ["lose an @example", (s) => s.replace(/(\* @returns `\{ success: true \}` on success\.[\s\S]*?)\* @example\n/, "$1"),
     /OAuthClient.revokeToken: JSDoc has no @example/],
   ["lose the HTTP route", (s) => s.replace("**RetrieveTokenStatus**, `POST /oauth2/token/status`", "**RetrieveTokenStatus**"),
     /OAuthClient.retrieveTokenStatus: JSDoc does not name `POST \/oauth2\/token\/status`/],
-  ["a variant ignores a spec field", (s) => s.replace(/\n  \/\*\* Belongs to the `refresh_token` grant\. \*\/\n  scopes\?: never;\n\}\n\n\/\*\*\n \* ObtainToken with the \*\*PKCE/, "\n}\n\n/**\n * ObtainToken with the **PKCE"),
+  ["a union that is not exclusive", (s) => s.replace(/ObtainTokenRequest = ExclusiveUnion<([^>]*) \| never>;/, "ObtainTokenRequest = $1;"),
     /AuthorizationCodeRequest does not declare ObtainTokenRequest.scopes/],
-  ["a nullable field loses null", (s) => s.replace("  client_secret?: string | null | undefined;", "  client_secret?: string | undefined;"),
+  ["a nullable field loses null", (s) => s.replace("    client_secret?: string | null | undefined;", "    client_secret?: string | undefined;"),
     /RefreshTokenRequest.client_secret: optional and nullable in the spec, but does not accept null/],
-  ["a variant field made optional without null", (s) => s.replace("  code_verifier: string;", "  code_verifier?: string;"),
+  ["a variant field made optional without null", (s) => s.replace(/(interface PkceAuthorizationCodeRequest \{[\s\S]*?)code_verifier: string;/, "$1code_verifier?: string;"),
     /PkceAuthorizationCodeRequest.code_verifier: optional and nullable in the spec, but does not accept null/],
   ["client_id made optional", (s) => s.replace(/(interface MigrationTokenRequest \{[\s\S]*?)client_id: string;/, "$1client_id?: string;"),
     /MigrationTokenRequest.client_id: required by the spec but optional/],
-  ["an unknown request field", (s) => s.replace("  access_token: string;\n}", "  access_token: string;\n  /** x */\n  client_id?: string;\n}"),
+  ["an unknown request field", (s) => s.replace(/(interface RenewTokenRequest \{[\s\S]*?access_token: string;)/, "$1\n    /** x */\n    client_id?: string;"),
     /RenewTokenRequest.client_id: not a property of RenewTokenRequest/],
-  ["a wrong grant type", (s) => s.replace('export type GrantType = "authorization_code" | "refresh_token" | "migration_token";', 'export type GrantType = "authorization_code" | "refresh_token" | "client_credentials";'),
+  ["a wrong grant type", (s) => s.replace(/(export type GrantType =[\s\S]*?)\| "migration_token";/, '$1| "client_credentials";'),
     /GrantType vs the spec's grant_type values: missing migration_token/],
-  ["an undocumented member", (s) => s.replace("  /** `true` if the request succeeded. */\n", ""),
+  ["an undocumented member", (s) => s.replace(/ {4}\/\*\*\n {5}\* `true` when the request succeeded[^\n]*\n {5}\*\/\n/, ""),
     /RevokeTokenResponse.success: no JSDoc comment/],
-  ["a bad locale", (s) => s.replace('"en-IE" | "en-US"', '"en-GB" | "en-US"'),
+  ["a bad locale", (s) => s.replace('| "en-IE"', '| "en-GB"'),
     /Locale: missing en-IE/],
 ];
 
