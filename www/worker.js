@@ -248,7 +248,7 @@ const ACTIONS = {
       const renewed = await oauth.renewToken(cfg.clientId, { access_token: token.access_token }, cfg.secret);
       session.token = { ...token, ...renewed };
       return {
-        summary: `New access token …${last4(renewed.access_token)}; the old one stops working.`,
+        summary: `New access token …${last4(renewed.access_token)} (the old one stays valid until it expires).`,
         result: tokenView(renewed),
       };
     });
@@ -490,7 +490,7 @@ function cookie(request, name) {
 // ---- static files ---------------------------------------------------------------------------
 
 const PAGE_FILES = new Set(["/index.html", "/app.js", "/style.css"]);
-const PKG_FILES = new Set(["browser.js", "square_oauth_edge.js", "square_oauth_edge_bg.wasm"]);
+const PKG_FILES = new Set(["browser.js", "square_oauth_edge.js", "errors.js", "square_oauth_edge_bg.wasm"]);
 const TYPES = { html: "text/html; charset=utf-8", js: "text/javascript; charset=utf-8", css: "text/css; charset=utf-8", wasm: "application/wasm" };
 
 /**
