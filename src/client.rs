@@ -205,6 +205,7 @@ impl Client {
                             let ra = response::retry_after_ms(
                                 rx.retry_after.as_deref(),
                                 js_sys::Date::now(),
+                                &http_date_ms,
                             );
                             (Some(Outcome::Status(rx.raw.status, ra)), e)
                         }
@@ -242,6 +243,11 @@ impl Client {
             }
         }
     }
+}
+
+/// An HTTP date read by the runtime's `Date.parse`, as epoch milliseconds.
+fn http_date_ms(date: &str) -> Option<f64> {
+    Some(js_sys::Date::parse(date)).filter(|t| t.is_finite())
 }
 
 fn aborted(name: &str, reason: wasm_bindgen::JsValue) -> Error {
