@@ -36,6 +36,9 @@ extern "C" {
     fn then_with(this: &PlainPromise, handler: &Function) -> Promise;
     #[wasm_bindgen(thread_local_v2, js_namespace = JSON, js_name = parse)]
     static JSON_PARSE: Function;
+    /// `AbortController.prototype.abort`, looked up once.
+    #[wasm_bindgen(thread_local_v2, js_namespace = ["AbortController", "prototype"], js_name = abort)]
+    static ABORT: Function;
 }
 
 /// `handler(value)` in a promise reaction: whatever it throws rejects the promise instead of
@@ -155,9 +158,8 @@ impl Drop for Cleanup<'_> {
 }
 
 /// `controller.abort` bound to `controller`: a timer and a listener call it without a closure.
-fn bound_abort(controller: &AbortController) -> Result<Function, JsValue> {
-    let abort: Function = Reflect::get(controller, &JsValue::from_str("abort"))?.dyn_into()?;
-    Ok(abort.bind0(controller))
+fn bound_abort(controller: &AbortController) -> Function {
+    ABORT.with(|abort| abort.bind0(controller))
 }
 
 /// Sends the request once and reads the answer, within `limit_ms`.
@@ -171,7 +173,7 @@ pub async fn send(
         return Err(Failure::Aborted(c.reason()));
     }
     let controller = AbortController::new().map_err(Failure::Network)?;
-    let abort = bound_abort(&controller).map_err(Failure::Network)?;
+    let abort = bound_abort(&controller);
     let timer = set_timeout(&abort, f64::from(limit_ms)).map_err(Failure::Network)?;
     let mut cleanup = Cleanup {
         controller,

@@ -11,20 +11,22 @@ use crate::document::{Document, Kind};
 #[derive(Clone, Debug)]
 pub struct JsDocument(pub JsValue);
 
-/// What a JavaScript value is.
+/// What a JavaScript value is. (Objects first: the commonest case, two crossings.)
 pub fn kind_of(v: &JsValue) -> Kind {
-    if v.is_null() || v.is_undefined() {
-        Kind::Null
+    if v.is_object() {
+        if js_sys::Array::is_array(v) {
+            Kind::Array
+        } else {
+            Kind::Object
+        }
     } else if v.is_string() {
         Kind::String
+    } else if v.is_null() || v.is_undefined() {
+        Kind::Null
     } else if v.as_f64().is_some() {
         Kind::Number
     } else if v.as_bool().is_some() {
         Kind::Boolean
-    } else if js_sys::Array::is_array(v) {
-        Kind::Array
-    } else if v.is_object() {
-        Kind::Object
     } else {
         Kind::Other
     }
