@@ -276,8 +276,14 @@ impl Error {
     }
 
     /// Replaces every occurrence of every secret in the message, the errors and the body with
-    /// `[redacted]`. Called on every error that carries anything a server sent.
-    pub(crate) fn scrub(mut self, secrets: &[Secret]) -> Self {
+    /// `[redacted]`; `decode` reads a JSON string literal of a JSON body (see
+    /// [`scrub_json`](crate::secret::scrub_json)). Called on every error that carries anything a
+    /// server sent.
+    pub(crate) fn scrub(
+        mut self,
+        secrets: &[Secret],
+        decode: &dyn Fn(&str) -> Option<String>,
+    ) -> Self {
         if secrets.is_empty() {
             return self;
         }
@@ -286,7 +292,7 @@ impl Error {
             e.scrub(secrets);
         }
         self.body = self.body.map(|b| match b {
-            Body::Json(t) => Body::Json(crate::secret::scrub_json(&t, secrets)),
+            Body::Json(t) => Body::Json(crate::secret::scrub_json(&t, secrets, decode)),
             Body::Text(t) => Body::Text(scrub_str(&t, secrets)),
         });
         self
@@ -332,7 +338,9 @@ mod tests {
                 field: None,
             })])
             .with_body(Body::Json(r#"{"echo":"sq0csp-TOPSECRET"}"#.into()))
-            .scrub(std::slice::from_ref(&secret));
+            .scrub(std::slice::from_ref(&secret), &|l: &str| {
+                serde_json::from_str(l).ok()
+            });
         let dbg = format!("{e:?} {e}");
         assert!(!dbg.contains("TOPSECRET"), "{dbg}");
         assert!(dbg.contains("[redacted]"));

@@ -107,13 +107,14 @@ pub fn judge<T: Answer, D: Document>(
     secrets: &[Secret],
 ) -> Result<(T, D), Error> {
     let fields = crate::input::field_names::<T>();
-    let doc = accept(op, raw, parsed, decode_key, fields, secrets).map_err(|e| e.scrub(secrets))?;
+    let doc = accept(op, raw, parsed, decode_key, fields, secrets)
+        .map_err(|e| e.scrub(secrets, decode_key))?;
     let answer = doc.read::<T>();
     let facts = match &answer {
         Ok(a) => Ok((a.errors(), a.unproven())),
         Err(e) => Err(describe_read_error(e)),
     };
-    verdict(op, raw.status, facts, &doc, secrets).map_err(|e| e.scrub(secrets))?;
+    verdict(op, raw.status, facts, &doc, secrets).map_err(|e| e.scrub(secrets, decode_key))?;
     match answer {
         Ok(a) => Ok((a, doc)),
         // `verdict` refuses every read error; this arm is not reached.

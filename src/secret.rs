@@ -60,17 +60,54 @@ pub fn scrub_str(s: &str, secrets: &[Secret]) -> String {
     out
 }
 
-/// JSON text (as `JSON.stringify` writes a parsed value) with every secret replaced inside its
-/// strings. A secret appears in such text in one form only, its JSON string escape, whatever
-/// escapes the server used: so the escaped form of each secret is what is replaced.
-pub fn scrub_json(json: &str, secrets: &[Secret]) -> String {
-    let mut out = json.to_owned();
-    for secret in secrets {
-        let needle = json_escaped(secret.expose());
-        if secret.expose().len() >= 2 && out.contains(&needle) {
-            out = out.replace(&needle, REDACTED);
+/// JSON text with every secret replaced inside its strings (object keys included), and only
+/// there: the text stays valid JSON. Each string literal that may hold a secret is decoded by
+/// `decode` (the runtime's `JSON.parse`), scrubbed, and written back escaped.
+pub fn scrub_json(
+    json: &str,
+    secrets: &[Secret],
+    decode: &dyn Fn(&str) -> Option<String>,
+) -> String {
+    let mut out = String::with_capacity(json.len());
+    let mut rest = json;
+    while let Some(start) = rest.find('"') {
+        let (before, literal) = rest.split_at(start);
+        out.push_str(before);
+        // The literal runs to the first quote that no backslash escapes.
+        let mut end = literal.len();
+        let mut escaped = false;
+        for (i, c) in literal.char_indices().skip(1) {
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => {
+                    end = i + 1;
+                    break;
+                }
+                _ => {}
+            }
         }
+        let (literal, after) = literal.split_at(end);
+        let inner = literal
+            .get(1..literal.len().saturating_sub(1))
+            .unwrap_or_default();
+        let suspect = inner.contains('\\')
+            || secrets
+                .iter()
+                .any(|x| x.expose().len() >= 2 && inner.contains(x.expose()));
+        match suspect.then(|| decode(literal)) {
+            None => out.push_str(literal),
+            Some(Some(text)) => {
+                out.push('"');
+                out.push_str(&json_escaped(&scrub_str(&text, secrets)));
+                out.push('"');
+            }
+            // Not a literal the parser reads: nothing of it is kept.
+            Some(None) => out.push_str("\"[redacted]\""),
+        }
+        rest = after;
     }
+    out.push_str(rest);
     out
 }
 
@@ -126,14 +163,39 @@ mod tests {
         );
     }
 
+    fn decode(literal: &str) -> Option<String> {
+        serde_json::from_str(literal).ok()
+    }
+
     #[test]
-    fn json_scrub_matches_the_escaped_form() {
+    fn json_scrub_reaches_strings_only_and_keeps_json_valid() {
         let secrets = [Secret::new("se\"cr\\et\n1")];
         let text = r#"{"detail":"echo se\"cr\\et\n1 end","k":"se\"cr"}"#;
         assert_eq!(
-            scrub_json(text, &secrets),
+            scrub_json(text, &secrets, &decode),
             r#"{"detail":"echo [redacted] end","k":"se\"cr"}"#
         );
+        // Escapes the server chose (\u0065 for e) hide nothing.
+        let text = r#"{"x":"s\u0065\"cr\\\u0065t\n1"}"#;
+        assert_eq!(scrub_json(text, &secrets, &decode), r#"{"x":"[redacted]"}"#);
+        // A secret that is also JSON text outside strings is left alone there.
+        let secrets = [Secret::new("12"), Secret::new("null"), Secret::new("},")];
+        for (text, scrubbed) in [
+            (r#"[123,"12"]"#, r#"[123,"[redacted]"]"#),
+            (r#"{"k":null,"s":"null"}"#, r#"{"k":null,"s":"[redacted]"}"#),
+            (
+                r#"{"":{},"A":{"},":null}}"#,
+                r#"{"":{},"A":{"[redacted]":null}}"#,
+            ),
+            (r#"["x\\","\","]"#, r#"["x\\","\","]"#),
+        ] {
+            let out = scrub_json(text, &secrets, &decode);
+            assert_eq!(out, scrubbed, "{text}");
+            assert!(
+                serde_json::from_str::<serde_json::Value>(&out).is_ok(),
+                "{out}"
+            );
+        }
         assert_eq!(json_escaped("\u{1}"), "\\u0001");
     }
 }
