@@ -20,6 +20,7 @@ lint: setup
 	cargo fmt --check
 	cargo clippy --quiet --all-targets -- -D warnings
 	cargo clippy --quiet --target wasm32-unknown-unknown --all-targets -- -D warnings
+	cargo clippy --quiet --target wasm32-unknown-unknown --no-default-features --lib --examples -- -D warnings
 	RUSTDOCFLAGS="-D warnings" cargo doc --quiet --no-deps --target wasm32-unknown-unknown
 
 test-native: setup
@@ -50,6 +51,11 @@ test-suites: package
 test:
 	@scripts/run-tests.sh
 
+# The demo installs only what it needs: the Rust target, wasm-bindgen, and the JS tools of the
+# build and the demo (scripts/setup.sh's `rust demo` groups; not Chromium, Prism, Vite, the other
+# runtimes or the type tools). The exported target-specific variable reaches the `setup` that
+# `package` runs for it.
+demo: export SETUP_GROUPS = rust demo
 demo: package
 	@scripts/demo.sh
 

@@ -9,7 +9,7 @@ use web_sys::AbortSignal;
 
 use crate::config::{CallConfig, CallOptions, ClientConfig, ClientOptions};
 use crate::error::{Cause, Error, ErrorCode};
-use crate::js::{error::scrub_cause, JsDocument};
+use crate::js::{cause::scrub_cause, JsDocument};
 use crate::model::{
     ObtainTokenRequest, ObtainTokenResponse, RenewTokenRequest, RenewTokenResponse,
     RetrieveTokenStatusResponse, RevokeTokenRequest, RevokeTokenResponse,

@@ -128,6 +128,42 @@ pub struct CallOptions {
     pub retry_unsafe: Option<bool>,
 }
 
+impl ClientOptions {
+    /// Options for Square's production servers (the default).
+    pub fn production() -> Self {
+        ClientOptions {
+            environment: Some(Environment::Production),
+            ..ClientOptions::default()
+        }
+    }
+
+    /// Options for Square's sandbox.
+    pub fn sandbox() -> Self {
+        ClientOptions {
+            environment: Some(Environment::Sandbox),
+            ..ClientOptions::default()
+        }
+    }
+
+    /// Options for another base URL (a proxy, a mock): `https:`, or `http:` on a loopback host.
+    pub fn base_url(url: impl Into<String>) -> Self {
+        ClientOptions {
+            base_url: Some(url.into()),
+            ..ClientOptions::default()
+        }
+    }
+}
+
+impl CallOptions {
+    /// Call options with `signal` set: the call is aborted when it fires.
+    pub fn with_signal(signal: web_sys::AbortSignal) -> Self {
+        CallOptions {
+            signal: Some(signal),
+            ..CallOptions::default()
+        }
+    }
+}
+
 /// Validated client options.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ClientConfig {

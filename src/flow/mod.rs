@@ -49,6 +49,8 @@ pub mod authorize;
 pub mod callback;
 pub mod pkce;
 pub mod refresh;
+#[cfg(target_arch = "wasm32")]
+pub mod web_crypto;
 
 pub use authorize::{authorize_base, authorize_url, AuthorizeParams, AuthorizeUrlOptions, Locale};
 pub use callback::{parse_callback, AuthorizationCallback};
@@ -56,3 +58,5 @@ pub use pkce::{CodeChallengeMethod, Pkce};
 pub use refresh::{
     should_refresh, should_refresh_expires_at, RefreshOptions, ShouldRefreshOptions,
 };
+#[cfg(target_arch = "wasm32")]
+pub use web_crypto::{create_pkce, create_state};

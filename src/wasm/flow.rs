@@ -8,23 +8,18 @@
 //! `crypto.subtle.digest`), never `window`, which Workers, Deno and Node lack; a runtime without
 //! it fails with its own error (e.g. a `TypeError`), passed through unchanged.
 
-use js_sys::{ArrayBuffer, Promise, Uint8Array};
+use js_sys::Promise;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::{future_to_promise, JsFuture};
+use wasm_bindgen_futures::future_to_promise;
 
 use crate::error::{Error, ErrorCode};
-use crate::flow::{authorize, callback, pkce, refresh};
+use crate::flow::{authorize, callback, refresh, web_crypto};
 use crate::flow::{AuthorizeParams, AuthorizeUrlOptions, ShouldRefreshOptions};
 use crate::js::{read, read_optional, to_js_error, Shape};
 
 #[wasm_bindgen]
 extern "C" {
-    #[wasm_bindgen(catch, js_namespace = crypto, js_name = getRandomValues)]
-    fn get_random_values(array: &Uint8Array) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(catch, js_namespace = ["crypto", "subtle"], js_name = digest)]
-    fn subtle_digest(algorithm: &str, data: &Uint8Array) -> Result<Promise, JsValue>;
     #[wasm_bindgen(catch, js_namespace = Reflect, js_name = get)]
     fn reflect_get(target: &JsValue, key: &JsValue) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
@@ -80,13 +75,6 @@ fn check_readable(v: &JsValue, field: &str) -> Result<(), Error> {
         is_array(v).map_err(|_| unreadable(field))?;
     }
     Ok(())
-}
-
-/// `n` bytes from the global `crypto.getRandomValues`.
-fn random_bytes(n: usize) -> Result<Vec<u8>, JsValue> {
-    let array = Uint8Array::new_with_length(n as u32);
-    get_random_values(&array)?;
-    Ok(array.to_vec())
 }
 
 /// `value` as a plain JavaScript object (`json_compatible`: objects, not `Map`s).
@@ -163,21 +151,7 @@ fn build_authorize_url(params: &JsValue, options: &JsValue) -> Result<String, Er
 /// ```
 #[wasm_bindgen(js_name = createPkce, unchecked_return_type = "Promise<Pkce>")]
 pub fn create_pkce() -> Promise {
-    future_to_promise(async {
-        let verifier = pkce::verifier(&random_bytes(pkce::VERIFIER_BYTES)?);
-        let data = Uint8Array::from(verifier.as_bytes());
-        let digest = JsFuture::from(subtle_digest("SHA-256", &data)?).await?;
-        let digest = digest
-            .dyn_into::<ArrayBuffer>()
-            .map(|buffer| Uint8Array::new(&buffer).to_vec())
-            .unwrap_or_default();
-        if digest.len() != pkce::SHA256_BYTES {
-            return Err(
-                js_sys::Error::new("crypto.subtle.digest did not return a SHA-256 digest").into(),
-            );
-        }
-        to_plain(&pkce::Pkce::new(verifier, &digest))
-    })
+    future_to_promise(async { to_plain(&web_crypto::create_pkce().await?) })
 }
 
 /// Creates a cryptographically random, URL-safe `state` for {@link authorizeUrl} (32 random
@@ -185,7 +159,7 @@ pub fn create_pkce() -> Promise {
 /// {@link parseCallback}.
 #[wasm_bindgen(js_name = createState)]
 pub fn create_state() -> Result<String, JsValue> {
-    Ok(pkce::state(&random_bytes(pkce::STATE_BYTES)?))
+    web_crypto::create_state()
 }
 
 /// Reads the callback that Square redirects the seller to (`?code=…&state=…`, or
