@@ -21,7 +21,7 @@ import {
   sleep,
   gzipSize,
 } from "./lib.mjs";
-import { shippedFiles, bundle, breakdown } from "./sizes.mjs";
+import { shippedFiles, bundle, breakdown, parseWasm, groupOf } from "./sizes.mjs";
 import { writeConfig, workerEntry } from "./workerd.mjs";
 import { writeReport } from "./report.mjs";
 
@@ -62,8 +62,9 @@ const PEERS = [
   { id: "oauth4webapi", label: "oauth4webapi" },
   { id: "square46", label: "square 46" },
   { id: "square39", label: "square 39" },
-  // Not an alternative: raw fetch with a per-attempt time limit as our transport does it, no wasm;
-  // it splits our overhead into the price of the time limit and that of the wasm (see the peer).
+  // Not an alternative: raw fetch with a per-attempt time limit, called the way src/transport.rs
+  // calls fetch, no wasm; it splits our overhead into the price of the time limit and that of the
+  // wasm and its glue (see the peer).
   { id: "rawTimeout", label: "*raw fetch + time limit, no wasm (diagnostic)*", diagnostic: true },
 ];
 // square 39 needs Node APIs on workerd: nodejs_compat, which is the default from 2026-08-04 on.
@@ -334,8 +335,8 @@ console.log(JSON.stringify(out));
   }
 }
 
-// Where the time goes: phases of a cold Node process, and a CPU profile of warm calls at 32 in
-// flight, for raw fetch and us (diagnostics behind the "why" of a missed budget).
+// Where the time goes: phases of a cold process, and a CPU profile of warm calls at 32 in flight
+// (diagnostics behind the "where the cost sits" of a missed bound).
 
 async function coldPhases(refreshToken, runtime) {
   log(`cold phases, ${runtime}: ${N.phaseRuns} processes per peer`);
@@ -377,21 +378,70 @@ globalThis.Deno ? Deno.exit(0) : process.exit(0);
   return out;
 }
 
+const CAT = {
+  wasm: "our wasm",
+  wrappers: "wasm ↔ JS call wrappers (V8, one per crossing)",
+  glue: "our JS glue (wasm-bindgen imports, closures, externref table)",
+  js: "our JS (entry files, errors.js)",
+};
+
 function classifyFrame(frame, floorWasm) {
   const u = frame.url;
   const fn = frame.functionName;
   if (fn === "(garbage collector)") return "GC";
   if (fn === "(idle)") return "idle";
-  if (u.startsWith("wasm://") || /^wasm-function|^\$/.test(fn)) return floorWasm.has(u) ? "undici (fetch)" : "our wasm";
-  if (u.includes("square_oauth_edge.js")) return "our JS glue (wasm-bindgen)";
-  if (u.includes("/square-oauth-edge/")) return "our JS (core.js, transport.js, errors.js)";
+  if (u.startsWith("wasm://") || /^wasm-function|^\$/.test(fn)) {
+    if (floorWasm.has(u)) return "undici (fetch)";
+    return /^(wasm-to-js|js-to-wasm)/.test(fn) ? CAT.wrappers : CAT.wasm;
+  }
+  if (u.includes("square_oauth_edge.js")) return CAT.glue;
+  if (u.includes("/square-oauth-edge/")) return CAT.js;
+  if (u.includes("/oauth4webapi/")) return "oauth4webapi";
+  if (u.includes("/peers/")) return "the peer's module (bench/peers: the call, customFetch)";
   if (/abort_controller|domexception|js_transferable|event_target/.test(u) || /^(DOMException|makeTransferable|JSTransferable)$/.test(fn)) return "AbortController / AbortSignal / DOMException";
   if (u.includes("undici") || u.includes("webstreams")) return "undici (fetch)";
-  return "Node runtime, other (timers, streams, microtasks, sockets)";
+  return "Node runtime, other (timers, streams, microtasks, sockets, JSON)";
 }
 
+/**
+ * A readable name for one of our frames. wasm: `wasm-function[N]` named from the names-kept
+ * build of the byte breakdown (the same wasm-opt run as the shipped .wasm, with -g, so the same
+ * function indices when it reproduced the .wasm byte for byte). Glue: the wasm-bindgen import a
+ * frame sits in (`__wbg_keys → Object.keys(arg0)`), or the helper's own name.
+ */
+function frameLabel(frame, wasmNames, glueLines) {
+  const fn = frame.functionName;
+  const m = fn.match(/^wasm-function\[(\d+)\]$/);
+  if (m) return wasmNames?.get(Number(m[1])) ?? `${fn} (no name in the names-kept build)`;
+  const w = fn.match(/^(wasm-to-js|js-to-wasm):?(.*)$/);
+  if (w) return `V8 ${w[1] === "wasm-to-js" ? "wasm-to-JS" : "JS-to-wasm"} wrapper (${w[2] || "no arguments"})`;
+  if (!frame.url.includes("square_oauth_edge.js")) return fn || "(anonymous)";
+  const line = glueLines?.[frame.lineNumber] ?? "";
+  const upto = line.slice(0, frame.columnNumber + 1);
+  const keys = [...upto.matchAll(/(__wbg_[A-Za-z0-9_]+?)(?:_[0-9a-f]{16})?:function/g)];
+  const key = keys.at(-1);
+  // Inside that import's body (no other import starts between its key and the frame)?
+  if (key && !upto.slice(key.index + key[0].length).includes(":function(")) {
+    if (/^__wbg___wbindgen_/.test(key[1])) return `${key[1]} (wasm-bindgen intrinsic)`;
+    // What the import does: the first statement of its innermost function (handleError wraps
+    // the fallible ones in a second function).
+    const seg = line.slice(key.index + key[0].length, key.index + 600).split(/\},__wbg_/)[0];
+    const inner = [...seg.matchAll(/function\([^)]*\)\{/g)].at(-1);
+    const body = inner ? seg.slice(inner.index + inner[0].length) : seg.slice(seg.indexOf("{") + 1);
+    const what = body
+      .split(";")
+      .map((x) => x.replace(/^(?:try\{)?(?:return |const |let |var )?(?:\w+=(?!=))?/, "").split("}")[0])
+      .find((x) => x && !/^\w+$/.test(x));
+    const made = what?.startsWith("{") && seg.match(/new (\w+)\(/); // state for a callback, then `new X(cb)`
+    return made ? `${key[1]} → new ${made[1]}(…)` : what ? `${key[1]} → ${what.slice(0, 80)}` : key[1];
+  }
+  return fn ? `${fn.replace(/__h[0-9a-f]{16}$/, "")} (glue)` : `(anonymous) at square_oauth_edge.js:${frame.lineNumber + 1}:${frame.columnNumber + 1}`;
+}
+
+const PROFILED = ["raw", "rawTimeout", "ours", "oauth4webapi"];
+
 async function profileCalls(refreshToken) {
-  log(`CPU profile, Node: ${N.profileCalls} calls at ${N.inFlight} in flight, raw fetch and us`);
+  log(`CPU profile, Node: ${N.profileCalls} calls at ${N.inFlight} in flight, ${PROFILED.join(", ")}`);
   const probe = join(CONSUMER, "probe-profile.mjs");
   writeFileSync(
     probe,
@@ -413,23 +463,51 @@ process.exit(0);
 `,
   );
   const load = (id) => JSON.parse(readFileSync(join(CONSUMER, `profile-${id}.json`), "utf8"));
+  // Names for our frames: the names-kept .wasm of the byte breakdown, and the packed glue's text.
+  let wasmNames = null;
+  const named = join(WORK, "artifacts/named.wasm");
+  if (results.breakdown && existsSync(named)) wasmNames = parseWasm(readFileSync(named)).names;
+  const glueLines = readFileSync(join(PKG_DIR, "square_oauth_edge.js"), "utf8").split("\n");
   const out = {};
+  const functions = { namesExact: !!(wasmNames && results.breakdown?.exact), namesFrom: wasmNames ? "names-kept build" : null };
   let floorWasm = new Set();
-  for (const id of ["raw", "rawTimeout", "ours"]) {
+  for (const id of PROFILED) {
     const res = await timeProcess(process.execPath, [probe, id, FAKE, refreshToken, String(N.profileCalls), String(N.warmup)], { cwd: CONSUMER });
-    if (res.code !== 0) throw new Error(res.stderr.slice(0, 300));
+    if (res.code !== 0) {
+      if (id === "raw" || id === "ours") throw new Error(res.stderr.slice(0, 300));
+      fail("CPU profile", id, res.stderr.slice(0, 300));
+      continue;
+    }
     const p = load(id);
     const byId = new Map(p.nodes.map((n) => [n.id, n]));
     if (id === "raw") floorWasm = new Set(p.nodes.map((n) => n.callFrame.url).filter((u) => u.startsWith("wasm://")));
     const cats = {};
+    const own = new Map(); // our frames: label → self µs (ours only)
     p.samples.forEach((sid, k) => {
-      const c = classifyFrame(byId.get(sid).callFrame, floorWasm);
-      cats[c] = (cats[c] ?? 0) + (p.timeDeltas[k] ?? 0);
+      const frame = byId.get(sid).callFrame;
+      const c = classifyFrame(frame, floorWasm);
+      const us = p.timeDeltas[k] ?? 0;
+      cats[c] = (cats[c] ?? 0) + us;
+      if (id === "ours" && [CAT.wasm, CAT.wrappers, CAT.glue, CAT.js].includes(c)) {
+        const key = `${c}\u0000${frameLabel(frame, wasmNames, glueLines)}`;
+        own.set(key, (own.get(key) ?? 0) + us);
+      }
     });
     delete cats.idle;
     out[id] = Object.fromEntries(Object.entries(cats).map(([c, us]) => [c, us / N.profileCalls]));
+    if (id === "ours") {
+      const rows = [...own].map(([key, us]) => {
+        const [where, name] = key.split("\u0000");
+        const group = where !== CAT.wasm ? where : /^wasm-function\[/.test(name) ? "(no name in the names-kept build)" : groupOf(name);
+        return { where, name, group, us: us / N.profileCalls };
+      });
+      functions.rows = rows.sort((a, b) => b.us - a.us);
+      const byGroup = new Map();
+      for (const r of rows.filter((r) => r.where === CAT.wasm)) byGroup.set(r.group, (byGroup.get(r.group) ?? 0) + r.us);
+      functions.wasmByGroup = [...byGroup].map(([group, us]) => ({ group, us })).sort((a, b) => b.us - a.us);
+    }
   }
-  return out;
+  return { categories: out, functions };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -635,7 +713,9 @@ async function main() {
     fail("cold phases (Deno)", "ours", e);
   }
   try {
-    results.profile = await profileCalls(refreshToken);
+    const { categories, functions } = await profileCalls(refreshToken);
+    results.profile = categories;
+    results.profileFunctions = functions;
   } catch (e) {
     fail("CPU profile", "ours", e);
   }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The benchmark (issue 6): our packed package vs raw fetch, oauth4webapi, square 46 and square 39,
-# all making the same ObtainToken call against one local fake Square; writes BENCHMARKS.md.
+# The benchmark (issue 6; bounds of issue 11): our packed package vs raw fetch, oauth4webapi,
+# square 46 and square 39, all making the same ObtainToken call against one local fake Square;
+# writes BENCHMARKS.md.
 # Called by `make bench` after `make package`. Not part of `make test`.
 #   BENCH_QUICK=1 bench/run.sh   tiny counts, to try the harness (do not commit that BENCHMARKS.md)
 set -euo pipefail
@@ -9,10 +10,12 @@ REPO=$PWD
 export BENCH_T0=${BENCH_T0:-$(date +%s)}
 log() { printf '[bench] %s\n' "$*" >&2; }
 
-if [ ! -f pkg/square_oauth_edge_bg.wasm ] || [ ! -f target/bindgen/square_oauth_edge_bg.wasm ]; then
-  log "pkg/ is not built: run 'make bench' (it builds the package first)"
-  exit 1
-fi
+for f in pkg/workerd.js pkg/node.js pkg/square_oauth_edge.js pkg/errors.js pkg/square_oauth_edge_bg.wasm target/bindgen/square_oauth_edge_bg.wasm; do
+  if [ ! -f "$f" ]; then
+    log "pkg/ is not built ($f is missing): run 'make bench' (it builds the package first)"
+    exit 1
+  fi
+done
 
 # The pinned JS tools (esbuild, deno, workerd, wasm-opt): tools/package-lock.json, idempotent.
 scripts/setup.sh node
@@ -24,14 +27,27 @@ if [ ! -f bench/node_modules/.package-lock.json ] || ! cmp -s bench/package-lock
   cp bench/package-lock.json bench/node_modules/.bench-stamp
 fi
 
-# twiggy for the byte breakdown: from crates.io (about 1.5 minutes, once); without it the
-# harness falls back to its own name-section parser.
+# twiggy 0.8.0 for the byte breakdown (0.7.0 panics on a module with a data count
+# section, which the package's .wasm has): the first one found, else from crates.io into
+# target/bench-tools (about 1.5 minutes, once; ~/.cargo/bin is left as it is). Without it the
+# harness falls back to its own name-section parser (no retained sizes).
 TWIGGY_VERSION=0.8.0
-if ! twiggy --version >/dev/null 2>&1 && ! "$HOME/.cargo/bin/twiggy" --version >/dev/null 2>&1; then
-  log "installing twiggy $TWIGGY_VERSION (cargo install, at most 4 minutes)"
-  timeout 240 cargo install twiggy --version "$TWIGGY_VERSION" --quiet \
-    || log "twiggy could not be installed; the breakdown uses the name-section parser"
+BENCH_TWIGGY=
+for t in "$REPO/target/bench-tools/bin/twiggy" "$(command -v twiggy || true)" "$HOME/.cargo/bin/twiggy"; do
+  if [ -n "$t" ] && [ -x "$t" ] && "$t" --version 2>/dev/null | grep -q " $TWIGGY_VERSION\$"; then
+    BENCH_TWIGGY=$t
+    break
+  fi
+done
+if [ -z "$BENCH_TWIGGY" ]; then
+  log "installing twiggy $TWIGGY_VERSION into target/bench-tools (cargo install, at most 4 minutes)"
+  if timeout 240 cargo install twiggy --version "$TWIGGY_VERSION" --root "$REPO/target/bench-tools" --quiet; then
+    BENCH_TWIGGY=$REPO/target/bench-tools/bin/twiggy
+  else
+    log "twiggy $TWIGGY_VERSION could not be installed; the breakdown uses the name-section parser"
+  fi
 fi
+export BENCH_TWIGGY
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/square-oauth-edge-bench.XXXXXX")
 FAKE_PGID=

@@ -1,12 +1,19 @@
 // Size measures: what a user ships (gzip -9), esbuild bundles of a one-call consumer per peer, and
-// where the bytes of our .wasm go (twiggy over a names-kept build of the same optimisation, or a
-// name-section parser when twiggy is missing).
+// where the bytes of our .wasm go (twiggy 0.8 over a names-kept build of the same optimisation, or
+// a name-section parser when twiggy is missing or fails).
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync, mkdirSync, copyFileSync } from "node:fs";
 import { join, dirname, basename } from "node:path";
 import { gzipSize } from "./lib.mjs";
 
-/** The files the workerd entry loads, transitively (relative imports), plus the brief's list. */
+/**
+ * What a Worker ships: the workerd entry and the files it loads, transitively (relative imports):
+ * the .wasm, the wasm-bindgen glue and errors.js (the SquareError class, imported by the entry and
+ * by the glue). The last three are also listed explicitly, so that a change in how the entry
+ * imports them cannot drop one from the count.
+ */
+export const SHIPPED = ["workerd.js", "square_oauth_edge_bg.wasm", "square_oauth_edge.js", "errors.js"];
+
 export function shippedFiles(pkgDir) {
   const seen = new Set();
   const visit = (name) => {
@@ -19,8 +26,10 @@ export function shippedFiles(pkgDir) {
       visit(m[1].slice(2));
     }
   };
-  visit("workerd.js");
-  for (const f of ["square_oauth_edge_bg.wasm", "square_oauth_edge.js"]) visit(f);
+  for (const f of SHIPPED) {
+    if (!existsSync(join(pkgDir, f))) throw new Error(`the package has no ${f}`);
+    visit(f);
+  }
   return [...seen].map((name) => {
     const buf = readFileSync(join(pkgDir, name));
     return { name, bytes: buf.length, gzip: gzipSize(buf) };
@@ -62,7 +71,10 @@ function readU32(buf, pos) {
 
 const SECTION_NAMES = ["custom", "type", "import", "function", "table", "memory", "global", "export", "start", "element", "code", "data", "datacount", "tag"];
 
-/** Sections with their sizes, and (when a name section exists) each function body with its name. */
+/**
+ * Sections with their sizes, and (when a name section exists) each function body with its name;
+ * `names` maps a function index (imports included, as V8's `wasm-function[N]` counts) to its name.
+ */
 export function parseWasm(buf) {
   const sections = [];
   const pos = { i: 8 };
@@ -163,7 +175,7 @@ export function parseWasm(buf) {
     ...bodies.map((b) => ({ name: names.get(b.index) ?? `code[${b.index - importedFuncs}]`, bytes: b.size })),
     ...dataSegs.map((d) => ({ name: `data segment [${d.index}]`, bytes: d.size })),
   ];
-  return { sections, items, hasNames: names.size > 0 };
+  return { sections, items, names, importedFuncs, hasNames: names.size > 0 };
 }
 
 /** The wasm-opt flags of scripts/build-package.sh, so the names-kept build matches the shipped one. */
@@ -184,8 +196,14 @@ function packageWasmOptFlags(repo) {
   return flags;
 }
 
+/**
+ * twiggy: the one bench/run.sh found or installed (BENCH_TWIGGY, version 0.8.0), else one on the
+ * PATH or in ~/.cargo/bin. (twiggy 0.7.0 panics on a module with a data count section, which
+ * wasm-opt's bulk-memory output has: "should not parse the same key into multiple items".)
+ */
 function twiggyPath() {
-  for (const p of [join(process.env.HOME ?? "/root", ".cargo/bin/twiggy"), "twiggy"]) {
+  const candidates = [process.env.BENCH_TWIGGY, join(process.env.HOME ?? "/root", ".cargo/bin/twiggy"), "twiggy"].filter(Boolean);
+  for (const p of candidates) {
     const r = spawnSync(p, ["--version"], { encoding: "utf8" });
     if (r.status === 0) return { path: p, version: r.stdout.trim() };
   }
@@ -288,23 +306,25 @@ export function breakdown({ repo, wasmOpt, bindgenWasm, shippedWasm, releaseWasm
   const tw = twiggyPath();
   if (tw) {
     try {
-      const csv = execFileSync(tw.path, ["top", "--format", "csv", "-n", "1000000", named], { encoding: "utf8", maxBuffer: 64 << 20 });
+      const csv = execFileSync(tw.path, ["top", "--format", "csv", "-n", "1000000", named], { encoding: "utf8", maxBuffer: 64 << 20, stdio: ["ignore", "pipe", "pipe"] });
       items = parseCsv(csv).map((r) => ({ name: r[0], bytes: Number(r[1]) }));
-      const rcsv = execFileSync(tw.path, ["top", "--retained", "--format", "csv", "-n", "1000000", named], { encoding: "utf8", maxBuffer: 64 << 20 });
+      const rcsv = execFileSync(tw.path, ["top", "--retained", "--format", "csv", "-n", "1000000", named], { encoding: "utf8", maxBuffer: 64 << 20, stdio: ["ignore", "pipe", "pipe"] });
       out.exportsRetained = parseCsv(rcsv)
         .filter((r) => /^export "/.test(r[0]))
         .map((r) => ({ name: r[0].replace(/^export /, ""), bytes: Number(r[3]) }))
         .sort((a, b) => b.bytes - a.bytes);
       out.tool = `twiggy ${tw.version.replace(/^twiggy\S*\s*/, "")} (top, over a names-kept build)`;
     } catch (e) {
-      out.notes.push(`twiggy failed (${String(e.message).split("\n")[0]}); fell back to the name-section parser.`);
+      const why = `${e.stderr ?? ""}`.split("\n").find((l) => /panicked|error/i.test(l)) ?? String(e.message).split("\n")[0];
+      const next = `${e.stderr ?? ""}`.split("\n").find((l, k, all) => k > 0 && /panicked/.test(all[k - 1]));
+      out.notes.push(`${tw.version} failed (${[why, next].filter(Boolean).join(" ").trim()}); the items come from the name-section parser, and no retained sizes.`);
       items = null;
     }
   }
   if (!items) {
     const parsed = parseWasm(namedBuf);
     items = parsed.items;
-    out.tool = "bench/sizes.mjs name-section parser (twiggy not installed)";
+    out.tool = `bench/sizes.mjs name-section parser (${tw ? "twiggy failed: see the note" : "twiggy not installed"})`;
   }
   // The name section is not shipped: leave it out.
   items = items.filter((it) => !/subsection|^custom "name"/.test(it.name) && Number.isFinite(it.bytes));
