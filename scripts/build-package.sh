@@ -7,11 +7,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 TOOLS=tools/node_modules/.bin
 OUT=pkg
-GEN=target/bindgen
+TARGET=${CARGO_TARGET_DIR:-target}
+GEN=$TARGET/bindgen
+WASM=$TARGET/wasm32-unknown-unknown/release/square_oauth_edge.wasm
 
-cargo build --quiet --release --target wasm32-unknown-unknown
+# Quiet when the build is incremental; a first build (crates fetched and compiled, 1 to 3 minutes
+# on 2 cores) shows cargo's progress so that it does not look stuck.
+if [ -f "$WASM" ]; then quiet=--quiet; else quiet=; fi
+cargo build $quiet --release --target wasm32-unknown-unknown
 rm -rf "$GEN" && mkdir -p "$GEN"
-wasm-bindgen target/wasm32-unknown-unknown/release/square_oauth_edge.wasm --out-dir "$GEN" --target web
+wasm-bindgen "$WASM" --out-dir "$GEN" --target web
 "$TOOLS/wasm-opt" -Oz --converge --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
   "$GEN/square_oauth_edge_bg.wasm" -o "$GEN/square_oauth_edge_bg.opt.wasm"
@@ -27,14 +32,18 @@ grep -q "'./errors.js'\|\"./errors.js\"" "$GEN/square_oauth_edge.js" || { echo "
 rm -rf "$OUT" && mkdir -p "$OUT"
 cp "$GEN/square_oauth_edge_bg.opt.wasm" "$OUT/square_oauth_edge_bg.wasm"
 cp pkg-template/package.json "$OUT/"
-cp pkg-template/{node.js,workerd.js,deno.js,browser.js,node-cjs.js,exports.js,errors.js} "$GEN/"
+cp pkg-template/{node.js,workerd.js,edge-light.js,deno.js,browser.js,node-cjs.js,exports.js,errors.js} "$GEN/"
 # Each entry is one ES module (exports.js bundled in) over the glue and errors.js, which stay
 # their own modules so that every entry and the tests reach the same instance. Comments and
 # white space go (every KB ships to every cold start); names are kept, so stack traces and
 # `SquareError` read the same. The readable sources are pkg-template/ and target/bindgen/.
-for entry in node.js workerd.js deno.js browser.js; do
-  "$TOOLS/esbuild" "$GEN/$entry" --bundle --format=esm --platform=neutral --target=es2022 \
-    --external:./square_oauth_edge_bg.wasm --external:./square_oauth_edge.js --external:./errors.js \
+# The .wasm stays external in each of its import forms: edge-light.js's `?module` (Vercel's edge
+# build binds it as a WebAssembly.Module) and deno.js's `import source` (a source phase import,
+# which esbuild keeps as written once told the target supports it).
+for entry in node.js workerd.js edge-light.js deno.js browser.js; do
+  "$TOOLS/esbuild" "$GEN/$entry" --bundle --format=esm --platform=neutral --target=es2022 --supported:import-source=true \
+    --external:./square_oauth_edge_bg.wasm '--external:./square_oauth_edge_bg.wasm?module' \
+    --external:./square_oauth_edge.js --external:./errors.js \
     --external:'node:*' --minify-whitespace --minify-syntax --log-level=error --outfile="$OUT/$entry"
 done
 "$TOOLS/esbuild" "$GEN/square_oauth_edge.js" --minify-whitespace --minify-syntax --log-level=error \

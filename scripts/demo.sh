@@ -52,7 +52,10 @@ ORIGIN="http://$HOST:$PORT"
 # ---- children: each in its own process group, stopped by that group's id ------------------------
 PGIDS=()
 cleanup() {
-  trap - EXIT INT TERM HUP ERR
+  # Ignored, not reset, while the children are stopped: make sends its group a second TERM, and
+  # a default TERM here would end this script before it had stopped them.
+  trap '' INT TERM HUP
+  trap - EXIT ERR
   local g
   for g in "${PGIDS[@]}"; do
     # A child that has not reached setsid yet has no group of its own: give it a moment.

@@ -189,7 +189,8 @@ export async function main(runtime, fn) {
   try {
     await fn();
   } catch (e) {
-    report(runtime, "?", e);
+    // An error from another realm (a vm context, a page) is no `instanceof Error` here.
+    report(runtime, "?", e instanceof Error ? e : new Error(String(e?.stack ?? e)));
   } finally {
     killGroups();
   }

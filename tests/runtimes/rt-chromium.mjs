@@ -1,15 +1,19 @@
 // Runtime matrix: headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core), a
-// page importing the packed package by its name, two ways:
-//   - vite:  the consumer project built by `vite build` (the `browser` condition; Vite turns the
-//            entry's `new URL("…_bg.wasm", import.meta.url)` into an emitted asset);
-//   - plain: no bundler, `<script type="module">` with an import map to the installed package's
-//            browser.js, its files served as they are.
-// A tiny node:http static server serves each page on its own loopback port; the fake Square is
-// another origin, so every call is a real cross-origin fetch (the fake answers CORS preflights).
+// page importing the packed package by its name, three ways:
+//   - vite:     the consumer project built by `vite build` (the `browser` condition; Vite turns the
+//               entry's `new URL("…_bg.wasm", import.meta.url)` into an emitted asset);
+//   - vite-dev: the same project (no vite.config, so no optimizeDeps setting) served by Vite's dev
+//               server, which pre-bundles the package into node_modules/.vite/deps on first load
+//               and must still serve the .wasm that the entry's `new URL(…)` points to;
+//   - plain:    no bundler, `<script type="module">` with an import map to the installed package's
+//               browser.js, its files served as they are.
+// A tiny node:http static server serves the vite and plain pages on their own loopback port (Vite's
+// dev server serves its own); the fake Square is another origin, so every call is a real
+// cross-origin fetch (the fake answers CORS preflights).
 import { copyFileSync, createReadStream, mkdirSync, readFileSync, statSync } from "node:fs";
 import { createServer } from "node:http";
 import { extname, join, normalize, sep } from "node:path";
-import { CLIENT_ID, CLIENT_SECRET, HERE, TOOLS_MODULES, main, makeConsumer, must, report, startFake } from "./lib.mjs";
+import { CLIENT_ID, CLIENT_SECRET, HERE, TOOLS_MODULES, freePort, main, makeConsumer, must, report, startFake, startServer } from "./lib.mjs";
 
 const CHROMIUM = "/usr/bin/chromium";
 const TYPES = { ".html": "text/html", ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm", ".json": "application/json", ".map": "application/json" };
@@ -36,7 +40,7 @@ function serveStatic(root, served) {
 }
 
 const variant = process.argv[2];
-if (!["vite", "plain"].includes(variant)) throw new Error("usage: rt-chromium.mjs vite|plain");
+if (!["vite", "vite-dev", "plain"].includes(variant)) throw new Error("usage: rt-chromium.mjs vite|vite-dev|plain");
 const RUNTIME = `chromium-${variant}`;
 
 await main(RUNTIME, async () => {
@@ -45,7 +49,27 @@ await main(RUNTIME, async () => {
   let root = dir;
   let page = "plain.html";
   let extra = "";
-  if (variant === "vite") {
+  const viteVersion = () => JSON.parse(readFileSync(join(TOOLS_MODULES, "vite/package.json"), "utf8")).version;
+  let origin;
+  let viteDev;
+  if (variant === "vite-dev") {
+    // `vite` with no config: the dev server, on a port of its own (--strictPort: that one or fail).
+    for (let attempt = 1; !viteDev; attempt++) {
+      const port = await freePort();
+      try {
+        viteDev = await startServer(
+          process.execPath,
+          [join(TOOLS_MODULES, "vite/bin/vite.js"), "--host", "127.0.0.1", "--port", String(port), "--strictPort", "--clearScreen", "false"],
+          { cwd: dir, env: { NO_COLOR: "1", BROWSER: "none" }, ready: (out) => out.includes(`http://127.0.0.1:${port}/`), timeoutMs: 60000 },
+        );
+        origin = `http://127.0.0.1:${port}`;
+      } catch (e) {
+        if (attempt >= 3) throw e;
+      }
+    }
+    page = "index.html";
+    extra = `, vite ${viteVersion()} dev server`;
+  } else if (variant === "vite") {
     const r = await must(process.execPath, [join(TOOLS_MODULES, "vite/bin/vite.js"), "build", "--logLevel", "warn", "--outDir", "dist"], {
       cwd: dir,
       env: { NO_COLOR: "1" },
@@ -53,14 +77,14 @@ await main(RUNTIME, async () => {
     });
     root = join(dir, "dist");
     page = "index.html";
-    const { version } = JSON.parse(readFileSync(join(TOOLS_MODULES, "vite/package.json"), "utf8"));
-    extra = `, vite ${version}`;
+    extra = `, vite ${viteVersion()}`;
     if (r.stderr.trim()) console.error(r.stderr.trim());
   }
   const { chromium } = await import(join(TOOLS_MODULES, "playwright-core/index.mjs"));
   const fake = await startFake();
   const served = [];
-  const server = await serveStatic(root, served);
+  const server = variant === "vite-dev" ? undefined : await serveStatic(root, served);
+  origin ??= `http://127.0.0.1:${server.address().port}`;
   const profile = join(dir, ".chromium-profile");
   mkdirSync(profile, { recursive: true });
   const context = await chromium.launchPersistentContext(profile, {
@@ -84,21 +108,44 @@ await main(RUNTIME, async () => {
     tab.on("console", (m) => m.type() === "error" && log.push(`console: ${m.text()}`));
     tab.on("pageerror", (e) => log.push(`pageerror: ${e.message}`));
     tab.on("requestfailed", (r) => log.push(`requestfailed: ${r.url()} ${r.failure()?.errorText}`));
+    // What the page fetched from its own origin, with the status and type (the dev server answers
+    // a missing file with index.html, so a .wasm URL must come back as application/wasm).
+    const fetched = [];
+    tab.on("response", (r) => {
+      const u = new URL(r.url());
+      if (u.origin === origin) fetched.push({ path: u.pathname, status: r.status(), type: r.headers()["content-type"] ?? "" });
+    });
     const q = new URLSearchParams({ fake: fake.url, client_id: CLIENT_ID, client_secret: CLIENT_SECRET });
-    const url = `http://127.0.0.1:${server.address().port}/${page}?${q}`;
+    const url = `${origin}/${page}?${q}`;
     await tab.goto(url, { waitUntil: "load", timeout: 30000 });
     await tab.waitForFunction(() => window.__scenario !== undefined, null, { timeout: 30000 }).catch(() => {
       throw new Error(`the page never started the scenario:\n${log.join("\n")}`);
     });
     const out = await tab.evaluate(() => window.__scenario);
     if (out.error) throw new Error(`${out.error}\n${log.join("\n")}`);
-    // The .wasm must have come from the installed package (plain) or from Vite's emitted asset.
-    const wasmPath = variant === "plain" ? /^\/node_modules\/square-oauth-edge\/square_oauth_edge_bg\.wasm$/ : /^\/assets\/square_oauth_edge_bg-[\w-]+\.wasm$/;
-    if (!served.some((p) => wasmPath.test(p))) throw new Error(`the page did not load the .wasm (${wasmPath}); served: ${served.join(", ")}`);
+    // The .wasm must have come from the installed package (plain, and Vite's dev server, which
+    // serves it from node_modules under its /node_modules/ or /@fs/ paths) or from Vite's emitted
+    // asset (build).
+    const wasmPath = {
+      plain: /^\/node_modules\/square-oauth-edge\/square_oauth_edge_bg\.wasm$/,
+      "vite-dev": /\/node_modules\/square-oauth-edge\/square_oauth_edge_bg\.wasm$/,
+      vite: /^\/assets\/square_oauth_edge_bg-[\w-]+\.wasm$/,
+    }[variant];
+    const wasm = fetched.filter((f) => wasmPath.test(f.path) && f.status === 200 && f.type.startsWith("application/wasm"));
+    if (wasm.length === 0) {
+      throw new Error(`the page did not load the .wasm (${wasmPath}); fetched: ${fetched.map((f) => `${f.path} ${f.status} ${f.type}`).join(", ")}`);
+    }
+    if (variant !== "vite-dev" && !served.some((p) => wasmPath.test(p))) throw new Error(`the server did not serve the .wasm (${wasmPath}); served: ${served.join(", ")}`);
+    // With no optimizeDeps setting, the dev server must have pre-bundled the package: the case
+    // where a pre-bundled entry could lose its .wasm URL.
+    if (variant === "vite-dev" && !fetched.some((f) => /^\/node_modules\/\.vite\/deps\/square-oauth-edge\.js$/.test(f.path) && f.status === 200)) {
+      throw new Error(`the dev server did not pre-bundle the package; fetched: ${fetched.map((f) => f.path).join(", ")}`);
+    }
     report(RUNTIME, `chromium ${version.replace(/^HeadlessChrome\//, "")}${extra}`, out.result);
   } finally {
     await context.close();
-    server.close();
+    server?.close();
+    await viteDev?.stop();
     await fake.close();
   }
 });

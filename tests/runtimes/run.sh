@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
 # The runtime matrix: the packed package (npm pack of pkg/), installed from its tarball into fresh
 # consumer projects in a temporary folder outside the repo, imported by its name, running the
-# shared scenario (scenario.mjs: every endpoint call plus an error path, against the fake Square)
-# in each runtime. Each runtime prints one line: PASS|FAIL runtime (version): N/M calls passed.
+# shared scenario (scenario.mjs: every endpoint call, an error path and the flow helpers, against
+# the fake Square) in each runtime. Each runtime prints one line:
+#   PASS|FAIL runtime (version): N/M calls passed.
+# The runtimes: this Node (20) and the pinned Node 22/24/26 and Bun (ESM and CommonJS each), Deno
+# (node_modules and npm:, --allow-net only), Vercel's edge-runtime, workerd (esbuild and Wrangler
+# builds), and headless Chromium (Vite build, Vite dev server, plain modules). Every tool comes from
+# tools/ (scripts/setup.sh node), Chromium from Debian (scripts/setup.sh browser).
 #   tests/runtimes/run.sh [RUNTIME...]   (default: all; names as in the list below)
 #   KEEP_WORK=1 keeps the temporary folder for inspection.
 set -uo pipefail
@@ -10,14 +15,25 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 cd "$REPO"
 
-ALL=(node-esm node-cjs deno workerd wrangler chromium-vite chromium-plain)
+ALL=(node-esm node-cjs node22-esm node22-cjs node24-esm node24-cjs node26-esm node26-cjs bun-esm bun-cjs deno deno-npm edge-runtime workerd wrangler chromium-vite chromium-vite-dev chromium-plain)
 declare -A DRIVER=(
   [node-esm]="rt-node.mjs esm"
   [node-cjs]="rt-node.mjs cjs"
+  [node22-esm]="rt-node.mjs esm 22"
+  [node22-cjs]="rt-node.mjs cjs 22"
+  [node24-esm]="rt-node.mjs esm 24"
+  [node24-cjs]="rt-node.mjs cjs 24"
+  [node26-esm]="rt-node.mjs esm 26"
+  [node26-cjs]="rt-node.mjs cjs 26"
+  [bun-esm]="rt-node.mjs esm bun"
+  [bun-cjs]="rt-node.mjs cjs bun"
   [deno]="rt-deno.mjs"
+  [deno-npm]="rt-deno.mjs npm"
+  [edge-runtime]="rt-edge-runtime.mjs"
   [workerd]="rt-workerd.mjs"
   [wrangler]="rt-wrangler.mjs"
   [chromium-vite]="rt-chromium.mjs vite"
+  [chromium-vite-dev]="rt-chromium.mjs vite-dev"
   [chromium-plain]="rt-chromium.mjs plain"
 )
 SELECTED=("$@")

@@ -5,11 +5,13 @@
 // TextEncoder, btoa), so the same file runs in Node, Deno, workerd and Chromium. The runtime's
 // harness imports the package by its name and hands over what it imported:
 //
-//   const result = await runScenario({ OAuthClient, SquareError, fakeUrl, clientId, clientSecret });
+//   const result = await runScenario({ OAuthClient, SquareError, authorizeUrl, createPkce, createState,
+//                                      parseCallback, shouldRefresh, fakeUrl, clientId, clientSecret });
 //   // → { passed, failed, total, calls: [{ name, ok, error? }] }
 //
 // Every call is checked in isolation: the fake's request log is cleared before it, and afterwards
-// it must hold exactly the one request the call should have sent.
+// it must hold exactly the one request the call should have sent (for the flow helpers: the
+// exchange, once the consent page has been through).
 
 export const CALLS = [
   "obtainToken authorization_code (code flow, redirect_uri)",
@@ -20,6 +22,7 @@ export const CALLS = [
   "renewToken",
   "revokeToken",
   "error path: retrieveTokenStatus of a revoked token → SquareError",
+  "flow helpers: createState, createPkce, authorizeUrl → consent → parseCallback → obtainToken, shouldRefresh",
 ];
 
 const SQUARE_VERSION = "2025-08-20";
@@ -69,9 +72,14 @@ async function pkcePair() {
   return { verifier, challenge: base64url(new Uint8Array(digest)) };
 }
 
-export async function runScenario({ OAuthClient, SquareError, fakeUrl, clientId, clientSecret }) {
+export async function runScenario(pkg) {
+  const { OAuthClient, SquareError, authorizeUrl, createPkce, createState, parseCallback, shouldRefresh } = pkg;
+  const { fakeUrl, clientId, clientSecret } = pkg;
   assert(typeof OAuthClient === "function", "OAuthClient is not exported as a class");
   assert(typeof SquareError === "function", "SquareError is not exported as a class");
+  for (const name of ["authorizeUrl", "createPkce", "createState", "parseCallback", "shouldRefresh"]) {
+    assert(typeof pkg[name] === "function", `${name} is not exported as a function`);
+  }
   const base = String(fakeUrl).replace(/\/+$/, "");
 
   async function control(method, path, body) {
@@ -250,6 +258,80 @@ export async function runScenario({ OAuthClient, SquareError, fakeUrl, clientId,
       authorization: `Bearer ${state.pkceRefreshed.access_token}`,
       json: undefined,
     });
+  });
+
+  // 9. The flow helpers around a PKCE exchange, as an app uses them: state and PKCE pair, the
+  // authorize URL (the fake's consent page must accept it), Allow on that page, the callback URL
+  // it redirects to (on the fake's own origin, so that a browser may read it after the redirect),
+  // parseCallback, the exchange, and shouldRefresh on the new token.
+  await call(CALLS[8], async (what) => {
+    const st = createState();
+    assert(/^[A-Za-z0-9_-]{43}$/.test(st), `${what}: createState(): expected 43 base64url characters, got ${JSON.stringify(st)}`);
+    assert(createState() !== st, `${what}: createState() returned the same value twice`);
+    const pkce = await createPkce();
+    assert(/^[A-Za-z0-9_-]{64}$/.test(pkce.code_verifier), `${what}: code_verifier: ${JSON.stringify(pkce.code_verifier)}`);
+    const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(pkce.code_verifier));
+    eq(pkce.code_challenge, base64url(new Uint8Array(digest)), `${what}: code_challenge = BASE64URL(SHA-256(code_verifier))`);
+    eq(pkce.code_challenge_method, "S256", `${what}: code_challenge_method`);
+
+    const redirectUri = `${base}/app/oauth/callback`;
+    const href = authorizeUrl(
+      { client_id: clientId, scope: ["MERCHANT_PROFILE_READ", "PAYMENTS_READ"], state: st, redirect_uri: redirectUri, code_challenge: pkce.code_challenge },
+      { baseUrl: base },
+    );
+    const url = new URL(href);
+    eq(`${url.origin}${url.pathname}`, `${base}/oauth2/authorize`, `${what}: authorizeUrl: page`);
+    const q = url.searchParams;
+    eq(q.get("client_id"), clientId, `${what}: authorizeUrl: client_id`);
+    eq(q.get("scope"), "MERCHANT_PROFILE_READ PAYMENTS_READ", `${what}: authorizeUrl: scope`);
+    eq(q.get("state"), st, `${what}: authorizeUrl: state`);
+    eq(q.get("redirect_uri"), redirectUri, `${what}: authorizeUrl: redirect_uri`);
+    eq(q.get("code_challenge"), pkce.code_challenge, `${what}: authorizeUrl: code_challenge`);
+
+    const page = await fetch(href);
+    const html = await page.text();
+    eq(page.status, 200, `${what}: the consent page's status`);
+    const requestId = /name="request_id" value="([^"]+)"/.exec(html)?.[1];
+    assert(requestId, `${what}: the consent page has no request_id`);
+    // Allow, as the page's form posts it (a simple request: no preflight); the redirect is followed.
+    const decision = await fetch(`${base}/oauth2/authorize/decision`, {
+      method: "POST",
+      body: new URLSearchParams({ request_id: requestId, decision: "allow" }),
+    });
+    await decision.arrayBuffer();
+    const callback = decision.url;
+    assert(callback.startsWith(`${redirectUri}?`), `${what}: expected the redirect to ${redirectUri}, got ${callback}`);
+
+    const parsed = parseCallback(callback, st);
+    eq(parsed.state, st, `${what}: parseCallback: state`);
+    assert(typeof parsed.code === "string" && parsed.code.length > 0, `${what}: parseCallback: code`);
+    const rejects = (fn, code, label) => {
+      let error;
+      try {
+        fn();
+      } catch (e) {
+        error = e;
+      }
+      assert(error instanceof SquareError, `${what}: ${label}: expected a SquareError, got ${error}`);
+      eq(error.code, code, `${what}: ${label}: code`);
+    };
+    rejects(() => parseCallback(callback, createState()), "STATE_MISMATCH", "parseCallback with another state");
+    rejects(() => parseCallback(`${redirectUri}?error=access_denied&error_description=user_denied&state=${st}`, st), "ACCESS_DENIED", "parseCallback of a denial");
+
+    await control("DELETE", "/__fake/requests");
+    const body = { grant_type: "authorization_code", client_id: clientId, code: parsed.code, code_verifier: pkce.code_verifier, redirect_uri: redirectUri };
+    const t = await client.obtainToken(body);
+    isToken(t.access_token, `${what}: access_token`);
+    isIsoDate(t.expires_at, `${what}: expires_at`);
+    checkCommon(await received(what), what, { path: "/oauth2/token", authorization: undefined, json: body });
+    const status = await client.retrieveTokenStatus(t.access_token);
+    deepEq(status.scopes, ["MERCHANT_PROFILE_READ", "PAYMENTS_READ"], `${what}: the token's scopes (from the authorize URL)`);
+
+    eq(shouldRefresh(t), false, `${what}: shouldRefresh of a new 30-day token`);
+    const expires = Date.parse(t.expires_at);
+    eq(shouldRefresh(t, { now: expires - 22 * 86400e3 }), true, `${what}: shouldRefresh 22 days before expiry`);
+    eq(shouldRefresh(t.expires_at, { now: expires - 24 * 86400e3 }), false, `${what}: shouldRefresh 24 days before expiry`);
+    eq(shouldRefresh(t, { now: expires - 26 * 86400e3, refreshAfterDays: 3 }), true, `${what}: shouldRefresh, refreshAfterDays 3`);
   });
 
   const passed = calls.filter((c) => c.ok).length;

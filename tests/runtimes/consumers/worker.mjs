@@ -1,7 +1,7 @@
 // Cloudflare Worker consumer: imports the installed package by its name. Its configuration comes
 // from bindings (env), the application secret included; a request never carries it.
 //   GET /scenario  runs the shared scenario against env.FAKE_SQUARE_URL and answers its result
-import { OAuthClient, SquareError } from "square-oauth-edge";
+import { OAuthClient, SquareError, authorizeUrl, createPkce, createState, parseCallback, shouldRefresh } from "square-oauth-edge";
 import { runScenario } from "./scenario.mjs";
 
 export default {
@@ -13,6 +13,11 @@ export default {
     const result = await runScenario({
       OAuthClient,
       SquareError,
+      authorizeUrl,
+      createPkce,
+      createState,
+      parseCallback,
+      shouldRefresh,
       fakeUrl: env.FAKE_SQUARE_URL,
       clientId: env.SQUARE_APP_ID,
       clientSecret: env.SQUARE_APP_SECRET,
