@@ -44,7 +44,7 @@ test-wasm-browser: setup
 
 # Suites contributed by the runtime matrix, contract and package checks; each has a run.sh.
 test-suites: package
-	@for s in tests/package tests/runtimes tests/contract tests/reliability tests/demo; do \
+	@for s in tests/package tests/runtimes tests/contract tests/reliability tests/demo tests/rust-worker; do \
 	  if [ -x $$s/run.sh ]; then echo "== $$s"; $$s/run.sh || exit 1; fi; \
 	done
 
