@@ -44,6 +44,15 @@ impl Client {
         })
     }
 
+    /// A client over validated options, calling the global `fetch` (a token manager's Durable
+    /// Object rebuilds its front Worker's client this way).
+    pub fn from_config(config: ClientConfig) -> Client {
+        Client {
+            config: Rc::new(config),
+            fetch: None,
+        }
+    }
+
     /// The validated options.
     pub fn config(&self) -> &ClientConfig {
         &self.config

@@ -164,8 +164,9 @@ impl CallOptions {
     }
 }
 
-/// Validated client options.
-#[derive(Clone, Debug, PartialEq)]
+/// Validated client options. Serializable, so that a token manager can hand them to its Durable
+/// Object (everything but a custom `fetch`, which cannot travel).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, Deserialize)]
 pub struct ClientConfig {
     /// Base URL without a trailing slash.
     pub base_url: String,

@@ -31,7 +31,7 @@ macro_rules! error_codes {
             $($( $(#[doc = $doc])* $variant, )+)+
         }
 
-        /// The four kinds of [`ErrorCode`].
+        /// The kinds of [`ErrorCode`].
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         pub enum ErrorGroup {
             $( $(#[doc = $gdoc])* $group, )+
@@ -46,6 +46,11 @@ macro_rules! error_codes {
                 match self {
                     $($(ErrorCode::$variant => $value,)+)+
                 }
+            }
+
+            /// The code whose string form is `s`.
+            pub fn parse(s: &str) -> Option<ErrorCode> {
+                ErrorCode::ALL.iter().copied().find(|c| c.as_str() == s)
             }
 
             /// Which kind of failure this is.
@@ -141,6 +146,31 @@ error_codes! {
         MissingCode = "MISSING_CODE",
         /// The callback's `state` differs from the one the flow started with.
         StateMismatch = "STATE_MISMATCH",
+    }
+    /// The token manager, its store or a webhook refused or failed.
+    Tokens => "SquareTokenErrorCode" {
+        /// The seller must authorize again: Square refused the stored refresh token (spent,
+        /// revoked or expired), or there is none and the access token has expired.
+        ReauthorizeRequired = "REAUTHORIZE_REQUIRED",
+        /// No tokens are stored for this merchant.
+        UnknownMerchant = "UNKNOWN_MERCHANT",
+        /// A stored record does not decrypt under the keys given (wrong key, altered, or moved
+        /// from another merchant) or is not a record of this package.
+        UnreadableRecord = "UNREADABLE_RECORD",
+        /// The store threw, rejected or answered something else than it must, or the Durable
+        /// Object did not answer.
+        StoreError = "STORE_ERROR",
+        /// The webhook's signature is missing, malformed, or does not match the body, the
+        /// notification URL and the signature key.
+        InvalidWebhookSignature = "INVALID_WEBHOOK_SIGNATURE",
+        /// The verified webhook body is not JSON, or not a Square event (`type`, `event_id`,
+        /// `created_at`).
+        InvalidWebhookEvent = "INVALID_WEBHOOK_EVENT",
+        /// The event is older than the stored authorization (a replayed revocation): nothing was
+        /// forgotten.
+        StaleWebhook = "STALE_WEBHOOK",
+        /// Web Crypto is missing or failed.
+        CryptoError = "CRYPTO_ERROR",
     }
 }
 
@@ -250,6 +280,13 @@ impl Error {
         self.body.as_ref()
     }
 
+    /// Sets the offending input's name.
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    pub(crate) fn with_field(mut self, field: String) -> Self {
+        self.field = Some(field);
+        self
+    }
+
     /// Sets the HTTP status.
     pub(crate) fn with_status(mut self, status: u16) -> Self {
         self.status = Some(status);
@@ -321,7 +358,11 @@ mod tests {
             assert!(seen.insert(s), "{s} twice");
             assert!(s.chars().all(|c| c.is_ascii_uppercase() || c == '_'), "{s}");
         }
-        assert_eq!(ErrorCode::ALL.len(), 25);
+        assert_eq!(ErrorCode::ALL.len(), 33);
+        assert_eq!(
+            ErrorCode::parse("STALE_WEBHOOK"),
+            Some(ErrorCode::StaleWebhook)
+        );
         assert!(ErrorCode::InsecureUrl.is_input_error());
         assert!(!ErrorCode::Timeout.is_input_error());
         assert_eq!(ErrorCode::StateMismatch.group(), ErrorGroup::Flow);

@@ -38,6 +38,9 @@
 //!   `fetch`.
 //! - [`flow`]: the rest of the OAuth flow: the authorize URL, the callback, PKCE and `state`
 //!   (Web Crypto on wasm), when to refresh.
+//! - `tokens` (feature `tokens`, default): the token manager: single-flight refresh across
+//!   processes, records sealed with AES-256-GCM, a Durable Object store, Square's revocation
+//!   webhook.
 //! - [`Error`] with a stable [`ErrorCode`]: every failure, input or transport or answer.
 //! - With the default feature `js`: the JavaScript API of the npm package (`OAuthClient`, the
 //!   flow functions, `SquareError`), whose TypeScript declarations are generated from these
@@ -55,6 +58,8 @@ pub mod request;
 pub mod response;
 pub mod retry;
 pub mod secret;
+#[cfg(feature = "tokens")]
+pub mod tokens;
 
 #[cfg(target_arch = "wasm32")]
 pub mod client;

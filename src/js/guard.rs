@@ -49,8 +49,8 @@ pub struct Shape {
     pub field: &'static str,
     /// What an unknown member is called: "is not a field of this request", "unknown option".
     pub unknown: &'static str,
-    /// A member kept as the JavaScript value it is (a `fetch` function, an `AbortSignal`).
-    pub opaque: Option<&'static str>,
+    /// Members kept as the JavaScript values they are (a `fetch` function, an `AbortSignal`).
+    pub opaque: &'static [&'static str],
 }
 
 /// One step of the path to a value, kept while copying so that a path string is built only for
@@ -186,7 +186,7 @@ impl Copier<'_> {
         }
         let out = object_create(&JsValue::NULL);
         for (key, name) in keys.iter().zip(names) {
-            let opaque = fields.is_some() && self.shape.opaque == Some(name.as_str());
+            let opaque = fields.is_some() && self.shape.opaque.contains(&name.as_str());
             self.steps.push(Step::Key(name));
             // A member of the copy is a data property: reading it cannot throw.
             let item = js_sys::Reflect::get(&raw, &key).unwrap_or(JsValue::UNDEFINED);
@@ -202,6 +202,14 @@ impl Copier<'_> {
 /// Reads a caller's value (an object for a struct `T`) into `T`; see the module docs.
 pub fn read<T: DeserializeOwned>(value: &JsValue, shape: &Shape) -> Result<T, Error> {
     JsDocument(copy(value, shape, field_names::<T>())?)
+        .read()
+        .map_err(|e| from_serde(shape.field, &e.path, &e.message, e.got.name()))
+}
+
+/// [`read`] for a value that may carry members `T` does not know (a response body, a webhook
+/// event): they are copied, not refused, and serde ignores them.
+pub fn read_open<T: DeserializeOwned>(value: &JsValue, shape: &Shape) -> Result<T, Error> {
+    JsDocument(copy(value, shape, &[])?)
         .read()
         .map_err(|e| from_serde(shape.field, &e.path, &e.message, e.got.name()))
 }

@@ -18,4 +18,4 @@ pub use document::{kind_of, JsDocument};
 #[cfg(feature = "js")]
 pub use error::to_js_error;
 #[cfg(feature = "js")]
-pub use guard::{read, read_optional, Shape};
+pub use guard::{read, read_open, read_optional, Shape};

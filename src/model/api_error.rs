@@ -100,6 +100,14 @@ impl SquareApiError {
         }
     }
 
+    /// The field the error is about, if any.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            SquareApiError::V2(e) => e.field.as_deref(),
+            SquareApiError::V1(e) => e.field.as_deref(),
+        }
+    }
+
     /// The detail, if any.
     pub fn detail(&self) -> Option<&str> {
         match self {

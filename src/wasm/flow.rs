@@ -29,12 +29,12 @@ extern "C" {
 const PARAMS: Shape = Shape {
     field: "params",
     unknown: "unknown parameter",
-    opaque: None,
+    opaque: &[],
 };
 const OPTIONS: Shape = Shape {
     field: "options",
     unknown: "unknown option",
-    opaque: None,
+    opaque: &[],
 };
 
 /// What a JavaScript value is, for messages (`typeof`, with `null` and `array` told apart).

@@ -22,28 +22,30 @@ use crate::model::{
 use crate::secret::Secret;
 
 pub mod flow;
+#[cfg(feature = "tokens")]
+pub mod tokens;
 
 const CLIENT_OPTIONS: Shape = Shape {
     field: "options",
     unknown: "unknown option",
-    opaque: Some("fetch"),
+    opaque: &["fetch"],
 };
 const CALL_OPTIONS: Shape = Shape {
     field: "options",
     unknown: "unknown option",
-    opaque: Some("signal"),
+    opaque: &["signal"],
 };
 const BODY: Shape = Shape {
     field: "body",
     unknown: "is not a field of this request",
-    opaque: None,
+    opaque: &[],
 };
 
 fn arg(field: &'static str) -> Shape {
     Shape {
         field,
         unknown: "",
-        opaque: None,
+        opaque: &[],
     }
 }
 
@@ -159,8 +161,23 @@ pub struct OAuthClient {
     inner: Client,
 }
 
+impl OAuthClient {
+    /// The Rust client inside.
+    pub fn client(&self) -> &Client {
+        &self.inner
+    }
+}
+
 #[wasm_bindgen]
 impl OAuthClient {
+    /// A second handle on this client, for a `TokenManager` to hold (not part of the typed API).
+    #[wasm_bindgen(js_name = __shareClient, skip_typescript)]
+    pub fn share_client(&self) -> OAuthClient {
+        OAuthClient {
+            inner: self.inner.clone(),
+        }
+    }
+
     /// @param options Environment or base URL, Square-Version, `fetch`, extra headers, timeout and
     /// retries; all optional. Invalid options are reported as a {@link SquareError} with an input
     /// code (`INSECURE_URL`, `INVALID_TYPE`, `INVALID_VALUE`, `UNKNOWN_FIELD`,
