@@ -1,15 +1,11 @@
 // The package's API, shared by every entry file (each is bundled with it into one module): the
 // wasm-bindgen exports and the error class. The entry files only instantiate the wasm.
 export {
-  MemoryTokenStore,
   OAuthClient,
-  SquareTokenStore,
-  TokenManager,
   authorizeUrl,
   createPkce,
   createState,
   parseCallback,
   shouldRefresh,
-  verifyWebhook,
 } from "./square_oauth_edge.js";
 export { SquareError } from "./errors.js";

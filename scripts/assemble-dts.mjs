@@ -19,13 +19,14 @@ body = body.replace(/^\/\* tslint:disable \*\/\n\/\* eslint-disable \*\/\n/, "")
 const cut = body.indexOf("export type InitInput");
 if (cut < 0) throw new Error(`${generated}: no "export type InitInput" (wasm-bindgen's output changed?)`);
 body = body.slice(0, cut).trimEnd();
-// wasm-bindgen declares two members of every exported class without a doc comment.
+// wasm-bindgen declares two members of every exported class without a doc comment (every
+// occurrence: each class has them).
 const documented = {
-  "free(): void;": "Frees the client's memory in the WebAssembly instance now; optional (a finalizer does it once the object is unreachable). The client cannot be used afterwards.",
-  "[Symbol.dispose](): void;": "The same as `free()`, for `using client = new OAuthClient()`.",
+  "free(): void;": "Frees the object's memory in the WebAssembly instance now; optional (a finalizer does it once the object is unreachable). The object cannot be used afterwards.",
+  "[Symbol.dispose](): void;": "The same as `free()`, for `using` (e.g. `using client = new OAuthClient()`).",
 };
 for (const [member, doc] of Object.entries(documented)) {
-  const re = new RegExp(`^( +)${member.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`, "m");
+  const re = new RegExp(`^( +)${member.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`, "gm");
   if (!re.test(body)) throw new Error(`${generated}: no \`${member}\` (wasm-bindgen's output changed?)`);
   body = body.replace(re, (_, indent) => `${indent}/** ${doc} */\n${indent}${member}`);
 }

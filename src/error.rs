@@ -281,7 +281,7 @@ impl Error {
     }
 
     /// Sets the offending input's name.
-    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    #[cfg_attr(not(all(target_arch = "wasm32", feature = "tokens")), allow(dead_code))]
     pub(crate) fn with_field(mut self, field: String) -> Self {
         self.field = Some(field);
         self

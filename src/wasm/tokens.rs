@@ -148,6 +148,100 @@ fn merchant_arg(value: &JsValue) -> Result<String, Error> {
     id.ok_or_else(|| Error::input(ErrorCode::MissingField, "merchantId", "is required"))
 }
 
+/// One call of the token API, with its arguments as JavaScript passed them.
+enum Call {
+    Save(tokens::TokenManager, JsValue),
+    AccessToken(tokens::TokenManager, JsValue),
+    Revoke(tokens::TokenManager, JsValue, Option<JsValue>),
+    Forget(tokens::TokenManager, JsValue),
+    Webhook(tokens::TokenManager, JsValue),
+    Verify(JsValue),
+    Object(Rc<TokenObject>, JsValue),
+}
+
+/// Runs `call` as a promise. One async function for every method, so that the wasm holds one
+/// promise adapter (each `future_to_promise` site is a state machine of its own).
+fn promise(call: Call) -> Promise {
+    future_to_promise(async move { run(call).await.map_err(reject) })
+}
+
+async fn run(call: Call) -> Result<JsValue, Error> {
+    Ok(match call {
+        Call::Save(manager, token) => {
+            let token: ObtainTokenResponse = read_open(&token, &TOKEN)?;
+            JsValue::from_str(&manager.save(&token).await?)
+        }
+        Call::AccessToken(manager, merchant_id) => {
+            let merchant = merchant_arg(&merchant_id)?;
+            JsValue::from_str(manager.access_token(&merchant).await?.expose())
+        }
+        Call::Revoke(manager, merchant_id, options) => {
+            let merchant = merchant_arg(&merchant_id)?;
+            let options: CallOptions =
+                read_optional(&options.unwrap_or(JsValue::UNDEFINED), &CALL_OPTIONS)?;
+            manager.revoke(&merchant, options).await?;
+            JsValue::UNDEFINED
+        }
+        Call::Forget(manager, merchant_id) => {
+            manager.forget(&merchant_arg(&merchant_id)?).await?;
+            JsValue::UNDEFINED
+        }
+        Call::Webhook(manager, event) => {
+            let event: WebhookEvent = read_open(&event, &EVENT)?;
+            JsValue::from_str(manager.handle_webhook(&event).await?.as_str())
+        }
+        Call::Verify(input) => verify(input).await?,
+        Call::Object(object, request) => {
+            let text = match request
+                .dyn_into::<web_sys::Request>()
+                .ok()
+                .and_then(|r| r.text().ok())
+            {
+                Some(p) => JsFuture::from(p).await.ok().and_then(|t| t.as_string()),
+                None => None,
+            }
+            .unwrap_or_default();
+            let answer = object.handle(&text).await;
+            json_response(&answer)
+                .ok_or_else(|| Error::new(ErrorCode::StoreError, "the answer could not be sent"))?
+        }
+    })
+}
+
+fn json_response(body: &str) -> Option<JsValue> {
+    let init = web_sys::ResponseInit::new();
+    init.set_status(200);
+    let headers = web_sys::Headers::new().ok()?;
+    headers.set("content-type", "application/json").ok()?;
+    init.set_headers(&headers);
+    web_sys::Response::new_with_opt_str_and_init(Some(body), &init)
+        .ok()
+        .map(JsValue::from)
+}
+
+async fn verify(input: JsValue) -> Result<JsValue, Error> {
+    let input: VerifyWebhookInput = read(&input, &INPUT)?;
+    let body = if let Some(text) = input.body.as_string() {
+        text.into_bytes()
+    } else if let Some(bytes) = input.body.dyn_ref::<Uint8Array>() {
+        bytes.to_vec()
+    } else {
+        return Err(Error::input(
+            ErrorCode::InvalidType,
+            "input.body",
+            "expected the raw body as a string or a Uint8Array",
+        ));
+    };
+    let (_, doc) = tokens::verify_webhook(
+        &body,
+        input.signature.as_deref(),
+        &input.signature_key,
+        &input.notification_url,
+    )
+    .await?;
+    Ok(doc.0)
+}
+
 /// Keeps a seller's tokens valid: {@link TokenManager.save} them once after the callback's
 /// `obtainToken`, then ask {@link TokenManager.accessToken} for a token whenever you call Square.
 /// A token due for a refresh (Square: every 7 days or less) is refreshed first, with **at most one
@@ -193,7 +287,7 @@ impl TokenManager {
             Error::input(
                 ErrorCode::InvalidType,
                 "options.client",
-                "expected an OAuthClient of this package",
+                "expected an OAuthClient imported from this entry (\"square-oauth-edge/tokens\")",
             )
         };
         let share =
@@ -234,12 +328,7 @@ impl TokenManager {
         &self,
         #[wasm_bindgen(unchecked_param_type = "ObtainTokenResponse")] token: JsValue,
     ) -> Promise {
-        let manager = self.inner.clone();
-        future_to_promise(async move {
-            let token: ObtainTokenResponse = read_open(&token, &TOKEN).map_err(reject)?;
-            let merchant = manager.save(&token).await.map_err(reject)?;
-            Ok(JsValue::from_str(&merchant))
-        })
+        promise(Call::Save(self.inner.clone(), token))
     }
 
     /// An access token valid now for this merchant, refreshed first when due (code flow with
@@ -254,12 +343,7 @@ impl TokenManager {
         &self,
         #[wasm_bindgen(js_name = merchantId, unchecked_param_type = "string")] merchant_id: JsValue,
     ) -> Promise {
-        let manager = self.inner.clone();
-        future_to_promise(async move {
-            let merchant = merchant_arg(&merchant_id).map_err(reject)?;
-            let token = manager.access_token(&merchant).await.map_err(reject)?;
-            Ok(JsValue::from_str(token.expose()))
-        })
+        promise(Call::AccessToken(self.inner.clone(), merchant_id))
     }
 
     /// Revokes the seller's authorization at Square (RevokeToken by `merchant_id`, with the
@@ -272,15 +356,7 @@ impl TokenManager {
         #[wasm_bindgen(js_name = merchantId, unchecked_param_type = "string")] merchant_id: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>,
     ) -> Promise {
-        let manager = self.inner.clone();
-        future_to_promise(async move {
-            let merchant = merchant_arg(&merchant_id).map_err(reject)?;
-            let options: CallOptions =
-                read_optional(&options.unwrap_or(JsValue::UNDEFINED), &CALL_OPTIONS)
-                    .map_err(reject)?;
-            manager.revoke(&merchant, options).await.map_err(reject)?;
-            Ok(JsValue::UNDEFINED)
-        })
+        promise(Call::Revoke(self.inner.clone(), merchant_id, options))
     }
 
     /// Forgets the seller's stored tokens (nothing is sent to Square).
@@ -289,12 +365,7 @@ impl TokenManager {
         &self,
         #[wasm_bindgen(js_name = merchantId, unchecked_param_type = "string")] merchant_id: JsValue,
     ) -> Promise {
-        let manager = self.inner.clone();
-        future_to_promise(async move {
-            let merchant = merchant_arg(&merchant_id).map_err(reject)?;
-            manager.forget(&merchant).await.map_err(reject)?;
-            Ok(JsValue::UNDEFINED)
-        })
+        promise(Call::Forget(self.inner.clone(), merchant_id))
     }
 
     /// Acts on an event from {@link verifyWebhook}: `oauth.authorization.revoked` forgets that
@@ -307,12 +378,7 @@ impl TokenManager {
         &self,
         #[wasm_bindgen(unchecked_param_type = "WebhookEvent")] event: JsValue,
     ) -> Promise {
-        let manager = self.inner.clone();
-        future_to_promise(async move {
-            let event: WebhookEvent = read_open(&event, &EVENT).map_err(reject)?;
-            let outcome = manager.handle_webhook(&event).await.map_err(reject)?;
-            Ok(JsValue::from_str(outcome.as_str()))
-        })
+        promise(Call::Webhook(self.inner.clone(), event))
     }
 }
 
@@ -381,8 +447,10 @@ impl SquareTokenStore {
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "{ readonly storage: object }")] ctx: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "unknown")] _env: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "unknown")] env: Option<JsValue>,
     ) -> Result<SquareTokenStore, JsValue> {
+        // The object takes its settings from each request, not from its environment.
+        drop(env);
         let object = TokenObject::new(&ctx).map_err(reject)?;
         Ok(SquareTokenStore {
             object: Rc::new(object),
@@ -395,25 +463,7 @@ impl SquareTokenStore {
         &self,
         #[wasm_bindgen(unchecked_param_type = "Request")] request: JsValue,
     ) -> Promise {
-        let object = Rc::clone(&self.object);
-        future_to_promise(async move {
-            let text = match request
-                .dyn_into::<web_sys::Request>()
-                .ok()
-                .and_then(|r| r.text().ok())
-            {
-                Some(p) => JsFuture::from(p).await.ok().and_then(|t| t.as_string()),
-                None => None,
-            }
-            .unwrap_or_default();
-            let answer = object.handle(&text).await;
-            let init = web_sys::ResponseInit::new();
-            init.set_status(200);
-            let headers = web_sys::Headers::new()?;
-            headers.set("content-type", "application/json")?;
-            init.set_headers(&headers);
-            web_sys::Response::new_with_opt_str_and_init(Some(&answer), &init).map(JsValue::from)
-        })
+        promise(Call::Object(Rc::clone(&self.object), request))
     }
 }
 
@@ -441,27 +491,5 @@ impl SquareTokenStore {
 pub fn verify_webhook(
     #[wasm_bindgen(unchecked_param_type = "VerifyWebhookInput")] input: JsValue,
 ) -> Promise {
-    future_to_promise(async move {
-        let input: VerifyWebhookInput = read(&input, &INPUT).map_err(reject)?;
-        let body = if let Some(text) = input.body.as_string() {
-            text.into_bytes()
-        } else if let Some(bytes) = input.body.dyn_ref::<Uint8Array>() {
-            bytes.to_vec()
-        } else {
-            return Err(reject(Error::input(
-                ErrorCode::InvalidType,
-                "input.body",
-                "expected the raw body as a string or a Uint8Array",
-            )));
-        };
-        let (_, doc) = tokens::verify_webhook(
-            &body,
-            input.signature.as_deref(),
-            &input.signature_key,
-            &input.notification_url,
-        )
-        .await
-        .map_err(reject)?;
-        Ok(doc.0)
-    })
+    promise(Call::Verify(input))
 }

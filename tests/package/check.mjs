@@ -1,7 +1,7 @@
 // Package quality of the packed tarball (run by tests/package/run.sh with TARBALL, PACK_JSON and
 // WORK set): publint --strict, Are The Types Wrong, the tarball's contents against the `files`
-// allow-list, and the committed snapshot of the packed index.d.ts.
-//   UPDATE_SNAPSHOTS=1 tests/package/run.sh   rewrites tests/package/index.d.ts.snap
+// allow-list, and the committed snapshots of the packed index.d.ts and tokens/index.d.ts.
+//   UPDATE_SNAPSHOTS=1 tests/package/run.sh   rewrites tests/package/{index,tokens}.d.ts.snap
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -52,6 +52,7 @@ for (const f of pack.files) console.log(`[package]   ${String(f.size).padStart(8
     "--no-definitely-typed",
     "--exclude-entrypoints",
     "./square_oauth_edge_bg.wasm",
+    "./tokens/square_oauth_edge_bg.wasm",
     "--format",
     "table",
     "--no-emoji",
@@ -71,30 +72,38 @@ const manifest = JSON.parse(readFileSync(join(REPO, "pkg/package.json"), "utf8")
   verdict(missing.length === 0, "every allow-listed file is in the tarball", missing.length ? `missing: ${missing.join(", ")} (README.md and LICENSE are copied from the repo root by scripts/build-package.sh)` : "");
 }
 
-// ---- the packed index.d.ts against the committed snapshot -----------------------------------------
+// ---- the packed declarations against the committed snapshots -------------------------------------
+// index.d.ts (the main entry) and tokens/index.d.ts (the "square-oauth-edge/tokens" entry).
 {
   const dest = join(WORK, "unpacked");
   mkdirSync(dest, { recursive: true });
   const t = run("tar", ["-xzf", TARBALL, "-C", dest]);
   if (t.code !== 0) throw new Error(`tar failed: ${t.out}`);
-  const dts = readFileSync(join(dest, "package/index.d.ts"), "utf8");
-  const dcts = readFileSync(join(dest, "package/index.d.cts"), "utf8");
-  verdict(dts === dcts, "index.d.cts (require) declares the same API as index.d.ts (import)", dts === dcts ? "" : run("diff", ["-u", join(dest, "package/index.d.ts"), join(dest, "package/index.d.cts")]).out);
-  if (process.env.UPDATE_SNAPSHOTS === "1") {
-    writeFileSync(SNAPSHOT, dts);
-    verdict(true, `index.d.ts snapshot written to tests/package/index.d.ts.snap (UPDATE_SNAPSHOTS=1): review and commit it`);
-  } else if (!existsSync(SNAPSHOT)) {
-    verdict(false, "index.d.ts matches tests/package/index.d.ts.snap", "no snapshot committed yet: run `UPDATE_SNAPSHOTS=1 tests/package/run.sh` and commit tests/package/index.d.ts.snap");
-  } else {
-    const same = readFileSync(SNAPSHOT, "utf8") === dts;
-    const diff = same ? "" : run("diff", ["-u", "--label", "tests/package/index.d.ts.snap (committed)", "--label", "index.d.ts (packed)", SNAPSHOT, join(dest, "package/index.d.ts")]).out;
-    verdict(
-      same,
-      "index.d.ts matches tests/package/index.d.ts.snap",
-      same
-        ? ""
-        : `${diff}\n\nThe published types changed. If the change is intended, update the snapshot and commit it:\n  UPDATE_SNAPSHOTS=1 tests/package/run.sh && git add tests/package/index.d.ts.snap`,
-    );
+  for (const [file, snap] of [
+    ["index.d.ts", "index.d.ts.snap"],
+    ["tokens/index.d.ts", "tokens.d.ts.snap"],
+  ]) {
+    const SNAP = join(HERE, snap);
+    const packed = join(dest, "package", file);
+    const dts = readFileSync(packed, "utf8");
+    const dcts = readFileSync(packed.replace(/\.d\.ts$/, ".d.cts"), "utf8");
+    verdict(dts === dcts, `${file.replace(/\.d\.ts$/, ".d.cts")} (require) declares the same API as ${file} (import)`, dts === dcts ? "" : run("diff", ["-u", packed, packed.replace(/\.d\.ts$/, ".d.cts")]).out);
+    if (process.env.UPDATE_SNAPSHOTS === "1") {
+      writeFileSync(SNAP, dts);
+      verdict(true, `${file} snapshot written to tests/package/${snap} (UPDATE_SNAPSHOTS=1): review and commit it`);
+    } else if (!existsSync(SNAP)) {
+      verdict(false, `${file} matches tests/package/${snap}`, `no snapshot committed yet: run \`UPDATE_SNAPSHOTS=1 tests/package/run.sh\` and commit tests/package/${snap}`);
+    } else {
+      const same = readFileSync(SNAP, "utf8") === dts;
+      const diff = same ? "" : run("diff", ["-u", "--label", `tests/package/${snap} (committed)`, "--label", `${file} (packed)`, SNAP, packed]).out;
+      verdict(
+        same,
+        `${file} matches tests/package/${snap}`,
+        same
+          ? ""
+          : `${diff}\n\nThe published types changed. If the change is intended, update the snapshots and commit them:\n  UPDATE_SNAPSHOTS=1 tests/package/run.sh && git add tests/package/*.snap`,
+      );
+    }
   }
 }
 
