@@ -21,6 +21,8 @@ lint: setup
 	cargo clippy --quiet --all-targets -- -D warnings
 	cargo clippy --quiet --target wasm32-unknown-unknown --all-targets -- -D warnings
 	cargo clippy --quiet --target wasm32-unknown-unknown --no-default-features --lib --examples -- -D warnings
+	cargo clippy --quiet --target wasm32-unknown-unknown --no-default-features --features js --lib -- -D warnings
+	cargo clippy --quiet --target wasm32-unknown-unknown --no-default-features --features tokens --lib -- -D warnings
 	RUSTDOCFLAGS="-D warnings" cargo doc --quiet --no-deps --target wasm32-unknown-unknown
 
 test-native: setup
@@ -44,7 +46,7 @@ test-wasm-browser: setup
 
 # Suites contributed by the runtime matrix, contract and package checks; each has a run.sh.
 test-suites: package
-	@for s in tests/package tests/runtimes tests/contract tests/reliability tests/demo tests/rust-worker; do \
+	@for s in tests/package tests/runtimes tests/contract tests/reliability tests/demo tests/tokens tests/rust-worker; do \
 	  if [ -x $$s/run.sh ]; then echo "== $$s"; $$s/run.sh || exit 1; fi; \
 	done
 

@@ -93,11 +93,14 @@ impl Flight {
     }
 }
 
+/// Imported keys, with the raw bytes they came from (current, previous).
+type KeyCache = Option<(Vec<u8>, Option<Vec<u8>>, Keys)>;
+
 /// The state that outlives one call: the refreshes in flight and the imported keys.
 #[derive(Default)]
 pub(crate) struct Engine {
     flights: RefCell<HashMap<String, Flight>>,
-    keys: RefCell<Option<(Vec<u8>, Option<Vec<u8>>, Keys)>>,
+    keys: RefCell<KeyCache>,
 }
 
 /// One call's view: the client, the settings, the store, and whether other processes share the

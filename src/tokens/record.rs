@@ -319,40 +319,29 @@ pub fn poll_delay_ms(attempt: u32) -> u32 {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
     use crate::model::{SquareApiError, SquareV2Error};
 
     const DAY: f64 = 86_400_000.0;
 
+    /// Epoch ms of `YYYY-MM-DDTHH:MM:SSZ` (days from civil, H. Hinnant), `NaN` otherwise.
     fn parse(s: &str) -> f64 {
-        httpdate_iso(s)
-    }
-
-    /// Epoch ms of `YYYY-MM-DDTHH:MM:SSZ` (enough for the tests).
-    fn httpdate_iso(s: &str) -> f64 {
-        let t: std::time::SystemTime = match s.len() {
-            20 => {
-                let dt = format!(
-                    "{}, {} {} {} {} GMT",
-                    "Mon",
-                    &s[8..10],
-                    [
-                        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
-                        "Nov", "Dec"
-                    ][s[5..7].parse::<usize>().unwrap() - 1],
-                    &s[0..4],
-                    &s[11..19]
-                );
-                match httpdate::parse_http_date(&dt) {
-                    Ok(t) => t,
-                    Err(_) => return f64::NAN,
-                }
-            }
-            _ => return f64::NAN,
-        };
-        t.duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as f64
+        let b = s.as_bytes();
+        if s.len() != 20 || b[4] != b'-' || b[10] != b'T' || b[19] != b'Z' {
+            return f64::NAN;
+        }
+        let n = |r: std::ops::Range<usize>| s[r].parse::<i64>().unwrap();
+        let (y, m, d) = (n(0..4), n(5..7), n(8..10));
+        let y = if m <= 2 { y - 1 } else { y };
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        let days = era * 146_097 + doe - 719_468;
+        let secs = days * 86_400 + n(11..13) * 3600 + n(14..16) * 60 + n(17..19);
+        (secs * 1000) as f64
     }
 
     fn record(expires_at: Option<&str>, refresh: bool) -> TokenRecord {
@@ -373,6 +362,8 @@ mod tests {
     #[test]
     fn decisions() {
         let now = parse("2026-01-01T00:00:00Z");
+        assert_eq!(now, 1_767_225_600_000.0); // Date.parse agrees
+        assert!(parse("2026-01-01").is_nan());
         let fresh = record(Some("2026-01-30T00:00:00Z"), true);
         assert_eq!(decide(&fresh, now, 7.0, &parse), Decision::Use);
         let due = record(Some("2026-01-02T00:00:00Z"), true);
