@@ -10,9 +10,17 @@
 #                                  the redirect URL printed must be registered in Square's dashboard
 #   SQUARE_REDIRECT_URL=…          with Square: another registered redirect URL that reaches this
 #                                  Worker's /callback (default http://localhost:$DEMO_PORT/callback)
+#   SQUARE_WEBHOOK_SIGNATURE_KEY=… the key /webhook verifies Square's signatures with (default: a
+#                                  random one, which the "seller revokes" button signs with)
 #
-# Files: target/demo/port-$DEMO_PORT/ (a copy of pkg/, the bundle, the workerd config, the logs
-# of workerd and the fake).
+# The Worker keeps its tokens in a Durable Object (SquareTokenStore, bound as SQUARE_TOKENS),
+# stored by workerd in target/demo/port-$DEMO_PORT/tokens/ and encrypted under SQUARE_TOKEN_KEY:
+# a random key made here at each start, like the storage, which starts empty each time. Nothing
+# outlives the run, so no key needs keeping, and no fixed demo key exists that could end up in a
+# real deployment.
+#
+# Files: target/demo/port-$DEMO_PORT/ (a copy of pkg/, the bundle, the workerd config, the
+# Durable Object storage, the logs of workerd and the fake).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO=$(pwd)
@@ -48,6 +56,12 @@ else
   SQUARE_APPLICATION_SECRET=sq0csp-fake-application-secret
 fi
 ORIGIN="http://$HOST:$PORT"
+
+# The token encryption key and the webhook signature key: 32 random bytes each, in base64, given
+# to workerd through its environment only (no file holds them).
+random_key() { node -e 'process.stdout.write(require("node:crypto").randomBytes(32).toString("base64"))'; }
+SQUARE_TOKEN_KEY=$(random_key)
+SQUARE_WEBHOOK_SIGNATURE_KEY=${SQUARE_WEBHOOK_SIGNATURE_KEY:-$(random_key)}
 
 # ---- children: each in its own process group, stopped by that group's id ------------------------
 PGIDS=()
@@ -85,7 +99,7 @@ start() {
   eval "${name}_PID=$!"
 }
 
-rm -rf "$OUT" && mkdir -p "$OUT/node_modules"
+rm -rf "$OUT" && mkdir -p "$OUT/node_modules" "$OUT/tokens"
 
 # ---- the fake Square ------------------------------------------------------------------------------
 SQUARE_BASE_URL=""
@@ -103,19 +117,22 @@ fi
 # ---- the Worker, bundled as wrangler would: the package by its name, the .wasm as a module -------
 # A snapshot of pkg/ (so that rebuilding the package while the demo runs does not pull files from
 # under it) is installed as node_modules/square-oauth-edge (a link); the `workerd` export condition
-# picks its workerd.js entry, which imports the .wasm: left external, it becomes a wasm module.
+# picks the entry the Worker imports (square-oauth-edge/tokens: tokens/workerd.js), which imports
+# its .wasm. esbuild's copy loader puts that very file beside the bundle and keeps the import,
+# which workerd then loads as a wasm module.
 cp -R pkg "$OUT/pkg"
+[ -f "$OUT/pkg/tokens/workerd.js" ] || die "pkg/ has no tokens entry (pkg/tokens/workerd.js): rebuild it with 'make package'"
 ln -s "$OUT/pkg" "$OUT/node_modules/square-oauth-edge"
 NODE_PATH="$OUT/node_modules" "$TOOLS/esbuild" www/worker.js --bundle --format=esm --platform=neutral \
-  --conditions=workerd,worker --external:*.wasm --log-level=warning --outfile="$OUT/worker.js"
+  --conditions=workerd,worker --loader:.wasm=copy --asset-names='[name]-[hash]' --log-level=warning \
+  --outdir="$OUT"
 WASM_IMPORT=$(sed -n 's/^import [A-Za-z_$][A-Za-z0-9_$]* from "\.\/\(.*\.wasm\)";$/\1/p' "$OUT/worker.js" | head -n1)
-[ -n "$WASM_IMPORT" ] || die "the bundle imports no .wasm module: is pkg/workerd.js the workerd entry?"
-cp "$OUT/pkg/square_oauth_edge_bg.wasm" "$OUT/$WASM_IMPORT"
+[ -n "$WASM_IMPORT" ] && [ -f "$OUT/$WASM_IMPORT" ] || die "the bundle imports no .wasm module: is tokens/workerd.js the workerd entry?"
 
 capnp_str() { local s=${1//\\/\\\\}; printf '"%s"' "${s//\"/\\\"}"; }
 cat >"$OUT/config.capnp" <<EOF
 # Written by scripts/demo.sh. The Worker's configuration comes from the environment of this
-# workerd process (fromEnvironment), so the application secret is in no file.
+# workerd process (fromEnvironment), so the application secret and the keys are in no file.
 using Workerd = import "/workerd/workerd.capnp";
 
 const config :Workerd.Config = (
@@ -123,6 +140,8 @@ const config :Workerd.Config = (
     (name = "demo", worker = .demoWorker),
     (name = "www", disk = (path = $(capnp_str "$REPO/www"))),
     (name = "pkg", disk = (path = $(capnp_str "$OUT/pkg"))),
+    # Where workerd keeps the Durable Objects' storage (SQLite files), for this run only.
+    (name = "tokens", disk = (path = $(capnp_str "$OUT/tokens"), writable = true)),
     # workerd's fetch reaches no loopback address unless the outbound network allows it.
     (name = "internet", network = ($NETWORK)),
   ],
@@ -135,12 +154,21 @@ const demoWorker :Workerd.Worker = (
     (name = $(capnp_str "$WASM_IMPORT"), wasm = embed $(capnp_str "$WASM_IMPORT")),
   ],
   compatibilityDate = "2025-09-01",
+  # The package's Durable Object class, exported by worker.js; SQLite-backed, as wrangler.toml's
+  # new_sqlite_classes migration makes it on Cloudflare.
+  durableObjectNamespaces = [
+    (className = "SquareTokenStore", uniqueKey = "square-oauth-edge-demo-SquareTokenStore", enableSql = true),
+  ],
+  durableObjectStorage = (localDisk = "tokens"),
   bindings = [
     (name = "SQUARE_APPLICATION_ID", fromEnvironment = "SQUARE_APPLICATION_ID"),
     (name = "SQUARE_APPLICATION_SECRET", fromEnvironment = "SQUARE_APPLICATION_SECRET"),
     (name = "SQUARE_ENVIRONMENT", fromEnvironment = "SQUARE_ENVIRONMENT"),
     (name = "SQUARE_BASE_URL", fromEnvironment = "SQUARE_BASE_URL"),
     (name = "SQUARE_REDIRECT_URL", fromEnvironment = "SQUARE_REDIRECT_URL"),
+    (name = "SQUARE_TOKEN_KEY", fromEnvironment = "SQUARE_TOKEN_KEY"),
+    (name = "SQUARE_WEBHOOK_SIGNATURE_KEY", fromEnvironment = "SQUARE_WEBHOOK_SIGNATURE_KEY"),
+    (name = "SQUARE_TOKENS", durableObjectNamespace = "SquareTokenStore"),
     (name = "ASSETS", service = "www"),
     (name = "PKG", service = "pkg"),
   ],
@@ -151,7 +179,7 @@ EOF
 REDIRECT_URL=${SQUARE_REDIRECT_URL:-$ORIGIN/callback}
 (
   cd "$OUT"
-  export SQUARE_APPLICATION_ID SQUARE_APPLICATION_SECRET SQUARE_BASE_URL
+  export SQUARE_APPLICATION_ID SQUARE_APPLICATION_SECRET SQUARE_BASE_URL SQUARE_TOKEN_KEY SQUARE_WEBHOOK_SIGNATURE_KEY
   export SQUARE_ENVIRONMENT=${SQUARE_ENVIRONMENT:-}
   export SQUARE_REDIRECT_URL=$([ "$MODE" = square ] && printf '%s' "$REDIRECT_URL")
   exec setsid "$TOOLS/workerd" serve config.capnp >"$OUT/workerd.log" 2>&1 </dev/null

@@ -93,7 +93,7 @@ function errorView(e) {
 function entryView(entry, newest) {
   return h(
     "li",
-    { class: `entry ${entry.ok ? "ok" : "fail"}`, dataset: { ok: String(entry.ok) } },
+    { class: `entry ${entry.ok ? "ok" : "fail"}`, dataset: { ok: String(entry.ok), id: entry.id === undefined ? undefined : String(entry.id) } },
     h("div", { class: "entry-head" }, h("span", { class: "badge" }, entry.ok ? "OK" : "Failed"), h("strong", { class: "entry-title" }, entry.title), h("time", {}, timeOf(entry.at))),
     entry.summary ? h("p", { class: "summary" }, entry.summary) : null,
     entry.error ? errorView(entry.error) : null,
@@ -139,20 +139,47 @@ async function callWorker(path, method = "POST") {
   return body;
 }
 
+const ENDED = {
+  revoked: "Revoked: tokens forgotten",
+  "seller-revoked": "Revoked by the seller (webhook): tokens forgotten",
+  forgotten: "Not connected: tokens forgotten",
+};
+
+/** The connection state's words, from what the Worker said (`connection`). */
+function connectionState(c) {
+  if (c.connected) return "Connected";
+  if (!c.merchant_id) return c.pending ? "Waiting for Square's redirect" : "Not connected";
+  if (c.ended) return ENDED[c.ended] ?? "Not connected";
+  return `Tokens unusable (${c.error?.code ?? "error"})`;
+}
+
+/** Where the tokens are: the Durable Object that holds them, encrypted (no token here). */
+function storageText(s) {
+  if (!s) return null;
+  const id = s.id ? `, object ${s.id.slice(0, 12)}…` : "";
+  return `encrypted (${s.encryption}) in Durable Object ${s.className} “${s.name}”${id}`;
+}
+
 function renderConnection() {
   const c = worker.connection;
   const card = $("connection");
-  card.dataset.state = !c.connected ? "disconnected" : c.revoked ? "revoked" : "connected";
-  setText("conn-state", !c.connected ? (c.pending ? "Waiting for Square's redirect" : "Not connected") : c.revoked ? "Revoked" : "Connected");
-  setText("merchant", c.connected ? c.merchant_id : null);
-  $("scopes").replaceChildren(...scopesView(c.connected ? c.scopes : null));
+  const known = Boolean(c.merchant_id);
+  card.dataset.state = c.connected ? "connected" : known ? "revoked" : "disconnected";
+  setText("conn-state", connectionState(c));
+  setText("merchant", known ? c.merchant_id : null);
+  $("scopes").replaceChildren(...scopesView(known ? c.scopes : null));
   $("expires").replaceChildren(
-    c.connected ? when(c.expires_at) : "—",
-    c.connected && c.refresh_due && !c.revoked ? h("span", { class: "tag" }, "refresh due") : "",
+    c.connected && c.expires_at !== null ? when(c.expires_at) : "—",
+    c.connected && c.refresh_due ? h("span", { class: "tag" }, "refresh due") : "",
   );
   setText("access-token", c.connected ? c.access_token : null);
-  setText("refresh-token", c.connected ? c.refresh_token : null);
+  setText("stored", c.connected ? storageText(c.storage) : known ? "nothing: the record was deleted" : null);
+  const stored = $("stored");
+  if (c.connected && c.storage?.id) stored.title = `Durable Object ID ${c.storage.id}`;
+  else stored.removeAttribute("title");
   for (const b of $("worker-panel").querySelectorAll("[data-needs=token]")) b.disabled = !c.connected;
+  for (const b of $("worker-panel").querySelectorAll("[data-needs=merchant]")) b.disabled = !known;
+  $("seller-revoke").disabled = !c.connected || !worker.config?.webhooks;
 }
 
 function renderWorkerLog() {
@@ -172,6 +199,7 @@ async function loadWorker() {
   $("env-label").textContent = s.config.label;
   $("square-origin").textContent = s.config.squareOrigin;
   $("redirect-url").textContent = s.config.redirectUrl;
+  $("notification-url").textContent = s.config.webhooks ? s.config.notificationUrl : "none (SQUARE_WEBHOOK_SIGNATURE_KEY is not bound)";
   document.body.dataset.mode = s.config.fake ? "fake" : "square";
   renderConnection();
   renderWorkerLog();
@@ -186,6 +214,7 @@ function workerAction(id) {
           const r = await callWorker(`/api/${id}`);
           worker.connection = r.connection;
           if (r.entry) worker.log.unshift(r.entry);
+          if (r.entries) worker.log.unshift(...r.entries);
           if (r.log) worker.log = r.log;
           renderConnection();
           renderWorkerLog();
@@ -215,7 +244,7 @@ $("connect").addEventListener("click", () =>
     renderConnection,
   ),
 );
-for (const id of ["status", "refresh", "renew", "revoke", "forget"]) workerAction(id);
+for (const id of ["status", "refresh", "renew", "revoke", "seller-revoke", "forget"]) workerAction(id);
 
 // ---- panel 2: PKCE in the page --------------------------------------------------------------
 

@@ -1,8 +1,13 @@
 // The demo, end to end, in a real browser: starts it exactly as `make demo` does (scripts/demo.sh,
 // in its own process group, on a free port; pkg/ must be built), waits for the URL it prints,
 // and drives headless Chromium (Debian's, through playwright-core) through the page:
-//   Worker panel: connect → consent Allow → callback → status → refresh → renew → revoke →
-//                 status fails; a forged callback (state mismatch); consent Deny.
+//   Worker panel: connect → consent Allow → callback (tokens.save into the Durable Object) →
+//                 status → refresh (one refresh at the fake) → the records on disk are sealed →
+//                 renew → revoke (Square refuses the old token; UNKNOWN_MERCHANT after) →
+//                 connect again → the seller revokes in the dashboard (simulated: a signed
+//                 webhook) → connect again → webhooks posted as Square would (forged, other URL,
+//                 altered, malformed, replayed: refused; then a real one forgets the merchant);
+//                 a forged callback (state mismatch); consent Deny.
 //   PKCE panel:   the package loaded in the page, Allow → exchange with the verifier → status →
 //                 refresh (rotated); Deny.
 // It also checks that neither the secret nor a full token ever reaches the page, saves a
@@ -11,7 +16,8 @@
 //   node --test tests/demo/          (or tests/demo/run.sh)
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { createHmac } from "node:crypto";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from "node:fs";
 import { createServer, connect } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -25,6 +31,34 @@ const SECRET = "sq0csp-fake-application-secret";
 const MERCHANT = "MLFAKEMERCHANT01";
 const FULL_TOKEN = /E[AQ]AA[A-Za-z0-9_-]{20,}/; // the fake's access/refresh tokens
 const SCREENSHOT = join(REPO, "target/demo-screenshot.png");
+// The webhook signature key the demo is started with, so that this test can sign as Square does.
+const WEBHOOK_KEY = "demo-test-webhook-signature-key-4f9c";
+const STORED = /^encrypted \(AES-256-GCM\) in Durable Object SquareTokenStore “sq0idp-fake-application-id\/MLFAKEMERCHANT01”, object [0-9a-f]{12}…$/;
+
+/** Square's signature: base64(HMAC-SHA256(signature key, notification URL + raw body)). */
+function squareSignature(key, notificationUrl, body) {
+  return createHmac("sha256", key).update(notificationUrl + body).digest("base64");
+}
+
+/** A Square oauth.authorization.revoked event for `merchant`, created at `at`. */
+function revokedEvent(merchant, at = new Date()) {
+  const iso = at.toISOString();
+  return JSON.stringify({
+    merchant_id: merchant,
+    type: "oauth.authorization.revoked",
+    event_id: `evt-${Math.random().toString(36).slice(2)}`,
+    created_at: iso,
+    data: { type: "revocation", id: `rev-${Math.random().toString(36).slice(2)}`, object: { revocation: { revoked_at: iso, revoker_type: "MERCHANT" } } },
+  });
+}
+
+/** Every file under `dir`, recursively. */
+function filesUnder(dir) {
+  return readdirSync(dir).flatMap((f) => {
+    const path = join(dir, f);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
 
 const { chromium } = await import(join(TOOLS, "playwright-core/index.mjs"));
 
@@ -70,14 +104,16 @@ function startDemo(port, square = {}) {
 }
 
 describe("make demo, in headless Chromium", () => {
-  let demo, base, browser, page, fakeOrigin, profile;
+  let demo, base, browser, page, fakeOrigin, profile, port;
   const apiBodies = []; // every body the Worker sent to the page
+  const signatures = []; // every webhook signature this test computed: none may reach the page
   const pageErrors = [];
   const directCalls = []; // requests from the page straight to the fake Square's API
 
   before(async () => {
     const t0 = Date.now();
-    demo = startDemo(await freePort());
+    port = await freePort();
+    demo = startDemo(port, { SQUARE_WEBHOOK_SIGNATURE_KEY: WEBHOOK_KEY });
     base = (await demo.url).replace(/\/$/, "");
     console.log(`# demo up at ${base} in ${Date.now() - t0} ms`);
     profile = mkdtempSync(join(tmpdir(), "demo-chromium-"));
@@ -115,13 +151,36 @@ describe("make demo, in headless Chromium", () => {
   const newest = (list = "#log") => page.locator(`${list} > li.entry`).first();
   const text = (sel) => page.locator(sel).innerText();
 
-  /** Clicks an action button and waits for the new entry at the top of the log. */
+  /** Clicks an action button and waits for the log to be drawn again, with its answer on top. */
   async function act(button, list = "#log") {
-    const before = await page.locator(`${list} > li.entry`).count();
+    // The log is redrawn (new elements) only when the action's answer arrives: mark the old ones.
+    await page.evaluate((l) => document.querySelectorAll(`${l} > li`).forEach((li) => (li.dataset.seen = "1")), list);
     await page.click(button);
-    await page.waitForFunction(([l, n]) => document.querySelectorAll(`${l} > li.entry`).length > n, [list, before]);
-    await page.waitForSelector(`${button}:not([disabled])`).catch(() => {});
+    await page.waitForFunction((l) => document.querySelector(`${l} > li.entry:not([data-seen])`) !== null, list);
+    await page.waitForFunction(() => !document.querySelector("[aria-busy=true]"));
     return newest(list);
+  }
+
+  /** The fake Square's recorded requests to `path`. */
+  async function fakeRequests(path) {
+    const r = await fetch(`${fakeOrigin}/__fake/requests?path=${encodeURIComponent(path)}`);
+    return (await r.json()).requests;
+  }
+
+  /** POSTs a webhook to the demo's /webhook as Square would; resolves with { status, body }. */
+  async function postWebhook(body, signature) {
+    if (signature) signatures.push(signature);
+    const headers = { "content-type": "application/json" };
+    if (signature !== null) headers["x-square-hmacsha256-signature"] = signature;
+    const r = await fetch(`${base}/webhook`, { method: "POST", headers, body });
+    return { status: r.status, body: await r.json() };
+  }
+
+  /** Reloads the page and says what the connection card shows. */
+  async function reloadState() {
+    await page.goto(`${base}/`);
+    await ready();
+    return { state: await text("#conn-state"), access: await text("#access-token") };
   }
 
   /** From the page to the fake's consent screen, pressing Allow or Deny, and back. */
@@ -144,7 +203,9 @@ describe("make demo, in headless Chromium", () => {
     assert.match(fakeOrigin, /^http:\/\/127\.0\.0\.1:\d+$/);
     assert.equal(await text("#conn-state"), "Not connected");
     assert.equal(await text("#redirect-url"), `${base}/callback`);
-    for (const b of ["#status", "#refresh", "#renew", "#revoke"]) assert.equal(await page.isDisabled(b), true, b);
+    assert.equal(await text("#notification-url"), `${base}/webhook`);
+    assert.equal(await text("#stored"), "—");
+    for (const b of ["#status", "#refresh", "#renew", "#revoke", "#seller-revoke"]) assert.equal(await page.isDisabled(b), true, b);
     assert.equal(await page.isDisabled("#connect"), false);
   });
 
@@ -156,10 +217,12 @@ describe("make demo, in headless Chromium", () => {
     assert.match(await text("#scopes"), /MERCHANT_PROFILE_READ\s*PAYMENTS_READ/);
     assert.match(await text("#expires"), /^\d{4}-\d\d-\d\d \d\d:\d\d UTC \(in 30 days\)$/);
     assert.match(await text("#access-token"), /^…[A-Za-z0-9_-]{4}$/);
-    assert.match(await text("#refresh-token"), /^…[A-Za-z0-9_-]{4}$/);
+    assert.match(await text("#stored"), STORED);
+    assert.match(await page.locator("#stored").getAttribute("title"), /^Durable Object ID [0-9a-f]{64}$/);
     const entry = newest();
     assert.equal(await entry.getAttribute("data-ok"), "true");
-    assert.match(await entry.locator(".entry-title").innerText(), /^Callback: code exchanged/);
+    assert.match(await entry.locator(".entry-title").innerText(), /^Callback: code exchanged \(ObtainToken\), tokens saved \(tokens\.save\)/);
+    assert.match(await entry.locator(".summary").innerText(), new RegExp(`^Connected merchant ${MERCHANT}\\. tokens\\.save\\(\\) stored the tokens encrypted`));
     // The wire: the exchange the Worker sent, secret and code redacted, and Square's answer.
     const requests = await entry.locator(".wire-request").allTextContents();
     assert.match(requests[0], /^POST http:\/\/127\.0\.0\.1:\d+\/oauth2\/token\n/);
@@ -173,30 +236,50 @@ describe("make demo, in headless Chromium", () => {
     assert.match(responses[0], new RegExp(`"merchant_id": "${MERCHANT}"`));
     // The authorize step is in the log too, below.
     assert.match(await page.locator("#log > li.entry").nth(1).innerText(), /Connect: authorize URL built/);
+    // The tokens belong to the merchant, not to any browser: another session sees no connection.
+    const stranger = await (await fetch(`${base}/api/session`)).json();
+    assert.deepEqual(stranger.connection, { connected: false, pending: false });
   });
 
   test("status: RetrieveTokenStatus through the Worker", async () => {
     const entry = await act("#status");
     assert.equal(await entry.getAttribute("data-ok"), "true");
-    assert.match(await entry.innerText(), /Status \(RetrieveTokenStatus\)[\s\S]*is valid/);
+    assert.match(await entry.innerText(), /Status \(tokens\.accessToken, then RetrieveTokenStatus\)[\s\S]*tokens\.accessToken\(\) answered …[A-Za-z0-9_-]{4}, from the Durable Object; Square says it is valid/);
+    assert.match(await entry.locator(".wire-request").innerText(), /^POST \S+\/oauth2\/token\/status\n/);
     assert.match(await entry.locator(".wire-response").innerText(), /"scopes": \[\s*"MERCHANT_PROFILE_READ",\s*"PAYMENTS_READ"\s*\]/);
   });
 
-  test("refresh: a new access token, the same refresh token (code flow)", async () => {
+  test("refresh now: tokens.accessToken with refreshAfterDays 0, exactly one refresh at Square", async () => {
     const access = await text("#access-token");
-    const refresh = await text("#refresh-token");
+    const refreshesBefore = (await fakeRequests("/oauth2/token")).filter((r) => r.json?.grant_type === "refresh_token");
     const entry = await act("#refresh");
-    assert.equal(await entry.getAttribute("data-ok"), "true");
-    assert.match(await entry.innerText(), /refresh token is unchanged/);
-    const request = await entry.locator(".wire-request").innerText();
-    assert.match(request, /"grant_type": "refresh_token"/);
-    assert.match(request, /"refresh_token": "\[redacted …/);
+    assert.equal(await entry.getAttribute("data-ok"), "true", await entry.innerText());
+    assert.match(await entry.locator(".summary").innerText(), new RegExp(`^New access token …[A-Za-z0-9_-]{4} replaces ${access}\\.`));
     assert.notEqual(await text("#access-token"), access);
-    assert.equal(await text("#refresh-token"), refresh);
+    assert.equal(await text("#conn-state"), "Connected");
+    const refreshes = (await fakeRequests("/oauth2/token")).filter((r) => r.json?.grant_type === "refresh_token");
+    assert.equal(refreshes.length, refreshesBefore.length + 1, "one refresh reached Square");
+    const sent = refreshes.at(-1).json;
+    assert.equal(sent.client_id, "sq0idp-fake-application-id");
+    assert.equal(sent.client_secret, SECRET, "code flow: the refresh carries the secret");
+    assert.match(sent.refresh_token, FULL_TOKEN);
+    // The status check after it is in the wire log, with the new token's expiry.
+    assert.match(await entry.locator(".wire-request").last().innerText(), /^POST \S+\/oauth2\/token\/status\n/);
+    assert.match(await text("#expires"), /^\d{4}-\d\d-\d\d \d\d:\d\d UTC \(in 30 days\)$/);
     mkdirSync(dirname(SCREENSHOT), { recursive: true });
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.mouse.move(0, 0); // no hover highlight in the picture
     await page.screenshot({ path: SCREENSHOT });
+  });
+
+  test("at rest, the Durable Object's storage holds sealed records (sqoe1.…), no token", async () => {
+    // workerd keeps the objects' storage in SQLite files under the demo's folder (demo.sh).
+    const files = filesUnder(join(REPO, `target/demo/port-${port}/tokens`));
+    assert.ok(files.some((f) => f.endsWith(".sqlite")), `no .sqlite file: ${files.join(", ")}`);
+    const bytes = files.map((f) => readFileSync(f).toString("latin1")).join("\n");
+    assert.match(bytes, /sqoe1\.[A-Za-z0-9_-]{40,}/, "a sealed record is stored");
+    assert.doesNotMatch(bytes, FULL_TOKEN, "a token is stored in the clear");
+    assert.ok(!bytes.includes(SECRET), "the application secret is stored");
   });
 
   test("renew: RenewToken (deprecated) answers a new access token", async () => {
@@ -205,15 +288,26 @@ describe("make demo, in headless Chromium", () => {
     assert.equal(await entry.getAttribute("data-ok"), "true");
     assert.match(await entry.locator(".wire-request").innerText(), /^POST \S+\/oauth2\/clients\/sq0idp-fake-application-id\/access-token\/renew\n[\s\S]*authorization: Client \[redacted\]/);
     assert.match(await entry.locator(".wire-response").innerText(), /^deprecation: true$/m);
-    assert.notEqual(await text("#access-token"), access);
+    assert.match(await entry.locator(".summary").innerText(), /The demo does not store it/);
+    // Not stored: the TokenManager still answers the token it had.
+    assert.equal(await text("#access-token"), access);
   });
 
-  test("revoke, then status fails with Square's error rendered", async () => {
-    const revoked = await act("#revoke");
-    assert.equal(await revoked.getAttribute("data-ok"), "true");
-    assert.match(await revoked.locator(".wire-response").innerText(), /"success": true/);
-    assert.match(await text("#conn-state"), /^Revoked/);
-    const failed = await act("#status");
+  test("revoke: tokens.revoke at Square, the record deleted, and Square's refusal of the old token rendered", async () => {
+    const revokesBefore = (await fakeRequests("/oauth2/revoke")).length;
+    const failed = await act("#revoke");
+    const revoked = page.locator("#log > li.entry").nth(1);
+    assert.equal(await revoked.getAttribute("data-ok"), "true", await revoked.innerText());
+    assert.match(await revoked.locator(".entry-title").innerText(), /^Revoke \(tokens\.revoke: RevokeToken, then forget\)/);
+    const revokes = await fakeRequests("/oauth2/revoke");
+    assert.equal(revokes.length, revokesBefore + 1);
+    assert.deepEqual(revokes.at(-1).json, { client_id: "sq0idp-fake-application-id", merchant_id: MERCHANT });
+    assert.equal(revokes.at(-1).headers.authorization, `Client ${SECRET}`);
+    assert.equal(await text("#conn-state"), "Revoked: tokens forgotten");
+    assert.equal(await text("#stored"), "nothing: the record was deleted");
+    for (const b of ["#refresh", "#renew", "#revoke", "#seller-revoke"]) assert.equal(await page.isDisabled(b), true, b);
+    // The Worker asked Square about the access token it had before revoking it: refused.
+    assert.match(await failed.locator(".entry-title").innerText(), /^Status of the revoked access token/);
     assert.equal(await failed.getAttribute("data-ok"), "false");
     assert.equal(await failed.locator(".error-name").innerText(), "SquareError");
     assert.equal(await failed.locator(".error-code").innerText(), "SQUARE_ERROR");
@@ -226,6 +320,84 @@ describe("make demo, in headless Chromium", () => {
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.mouse.move(0, 0); // no hover highlight in the picture
     await page.screenshot({ path: SCREENSHOT.replace(/\.png$/, "-error.png") });
+  });
+
+  test("after revoke, the TokenManager answers UNKNOWN_MERCHANT without calling Square", async () => {
+    const before = (await fakeRequests("/oauth2/token")).length;
+    const entry = await act("#status");
+    assert.equal(await entry.getAttribute("data-ok"), "false");
+    assert.equal(await entry.locator(".error-code").innerText(), "UNKNOWN_MERCHANT");
+    assert.equal(await entry.locator(".exchange").count(), 0);
+    assert.equal((await fakeRequests("/oauth2/token")).length, before);
+  });
+
+  test("the seller revokes in Square's dashboard (simulated): a signed webhook, and the merchant is forgotten", async () => {
+    await consent("#connect", "allow", "/callback");
+    assert.equal(await text("#conn-state"), "Connected");
+    assert.equal(await page.isDisabled("#seller-revoke"), false);
+    const hook = await act("#seller-revoke");
+    // Newest: the webhook handler's entry; below it, Square's side (RevokeToken by merchant_id).
+    assert.match(await hook.locator(".entry-title").innerText(), /^Webhook: oauth\.authorization\.revoked \(verifyWebhook, then tokens\.handleWebhook\)/);
+    assert.equal(await hook.getAttribute("data-ok"), "true", await hook.innerText());
+    assert.match(await hook.locator(".summary").innerText(), /handleWebhook answered "forgotten"/);
+    const request = await hook.locator(".wire-request").innerText();
+    assert.match(request, new RegExp(`^POST ${base}/webhook\\n`));
+    assert.match(request, /^x-square-hmacsha256-signature: \[redacted …[A-Za-z0-9+/=]{4}\]$/m, "the signature is masked too");
+    assert.match(request, /"type": "oauth\.authorization\.revoked"/);
+    assert.match(request, new RegExp(`"merchant_id": "${MERCHANT}"`));
+    assert.match(await hook.locator(".wire-response").innerText(), /^HTTP 200 OK\n[\s\S]*"outcome": "forgotten"/);
+    const square = page.locator("#log > li.entry").nth(1);
+    assert.match(await square.locator(".entry-title").innerText(), /^Square, simulated: the seller revokes/);
+    // (Not the newest entry, so its exchange is folded: read the text, not what is shown.)
+    const revokeRequest = await square.locator(".wire-request").textContent();
+    assert.match(revokeRequest, /^POST \S+\/oauth2\/revoke\n[\s\S]*^authorization: Client \[redacted\]$/m);
+    assert.match(revokeRequest, new RegExp(`"merchant_id": "${MERCHANT}"`));
+    assert.equal(await text("#conn-state"), "Revoked by the seller (webhook): tokens forgotten");
+    const status = await act("#status");
+    assert.equal(await status.locator(".error-code").innerText(), "UNKNOWN_MERCHANT");
+  });
+
+  test("webhooks as Square posts them: forged, for another URL, altered, malformed or replayed are refused; a real one forgets", async () => {
+    const connectedAt = new Date();
+    await consent("#connect", "allow", "/callback");
+    const connected = await reloadState();
+    assert.equal(connected.state, "Connected");
+    const url = `${base}/webhook`;
+    const fresh = revokedEvent(MERCHANT);
+    const refused = [
+      ["no signature", fresh, null, 401, "INVALID_WEBHOOK_SIGNATURE"],
+      ["another key", fresh, squareSignature("another-key", url, fresh), 401, "INVALID_WEBHOOK_SIGNATURE"],
+      ["signed for another URL", fresh, squareSignature(WEBHOOK_KEY, "https://example.com/webhook", fresh), 401, "INVALID_WEBHOOK_SIGNATURE"],
+      ["body altered after signing", fresh.replace(MERCHANT, "MLOTHERMERCHANT9"), squareSignature(WEBHOOK_KEY, url, fresh), 401, "INVALID_WEBHOOK_SIGNATURE"],
+      ["not base64", fresh, "%%%not-a-signature%%%", 401, "INVALID_WEBHOOK_SIGNATURE"],
+      ["signed, not JSON", "{not json", squareSignature(WEBHOOK_KEY, url, "{not json"), 400, "INVALID_WEBHOOK_EVENT"],
+      ["signed, not an event", "[]", squareSignature(WEBHOOK_KEY, url, "[]"), 400, "INVALID_WEBHOOK_EVENT"],
+    ];
+    // A revocation created before this authorization (a replay of an old one): acknowledged, ignored.
+    const old = revokedEvent(MERCHANT, new Date(connectedAt.getTime() - 3_600_000));
+    refused.push(["replayed old revocation", old, squareSignature(WEBHOOK_KEY, url, old), 200, "STALE_WEBHOOK"]);
+    for (const [what, body, signature, status, code] of refused) {
+      const r = await postWebhook(body, signature);
+      assert.equal(r.status, status, `${what}: ${JSON.stringify(r.body)}`);
+      assert.equal(r.body.error?.code, code, what);
+      assert.deepEqual(await reloadState(), connected, `${what}: nothing forgotten`);
+    }
+    // The replay was verified, so it is in the merchant's log: refused as STALE_WEBHOOK.
+    const stale = newest();
+    assert.equal(await stale.getAttribute("data-ok"), "false");
+    assert.equal(await stale.locator(".error-code").innerText(), "STALE_WEBHOOK");
+    // Another event type is verified and ignored.
+    const other = JSON.stringify({ merchant_id: MERCHANT, type: "payment.created", event_id: "evt-other", created_at: new Date().toISOString(), data: {} });
+    const ignored = await postWebhook(other, squareSignature(WEBHOOK_KEY, url, other));
+    assert.deepEqual(ignored, { status: 200, body: { outcome: "ignored" } });
+    assert.deepEqual(await reloadState(), connected);
+    // The real thing: forgotten; a second delivery of it finds nothing stored.
+    const r = await postWebhook(fresh, squareSignature(WEBHOOK_KEY, url, fresh));
+    assert.deepEqual(r, { status: 200, body: { outcome: "forgotten" } });
+    assert.equal((await reloadState()).state, "Revoked by the seller (webhook): tokens forgotten");
+    assert.match(await newest().locator(".summary").innerText(), /handleWebhook answered "forgotten"/);
+    const again = await postWebhook(fresh, squareSignature(WEBHOOK_KEY, url, fresh));
+    assert.deepEqual(again, { status: 200, body: { outcome: "not-stored" } });
   });
 
   test("a forged callback (wrong state) is refused before any exchange", async () => {
@@ -294,15 +466,19 @@ describe("make demo, in headless Chromium", () => {
     assert.equal(await entry.locator(".error-code").innerText(), "ACCESS_DENIED");
   });
 
-  test("neither the secret nor a full token ever reached the page", async () => {
+  test("neither the secret, a key, a webhook signature nor a full token ever reached the page", async () => {
     assert.ok(apiBodies.length > 10, `responses seen: ${apiBodies.length}`);
+    assert.ok(signatures.length > 5, `signatures made: ${signatures.length}`);
     for (const body of apiBodies) {
       assert.ok(!body.includes(SECRET), "the application secret reached the page");
+      assert.ok(!body.includes(WEBHOOK_KEY), "the webhook signature key reached the page");
       assert.doesNotMatch(body, FULL_TOKEN, "a full token reached the page");
+      for (const sig of signatures) assert.ok(!body.includes(sig), "a webhook signature reached the page");
     }
     const dom = await page.content();
     assert.doesNotMatch(dom, FULL_TOKEN);
     assert.ok(!dom.includes(SECRET));
+    assert.ok(!dom.includes(WEBHOOK_KEY));
     const stored = await page.evaluate(() => JSON.stringify(sessionStorage));
     assert.doesNotMatch(stored, FULL_TOKEN);
     assert.deepEqual(pageErrors, []);
@@ -340,8 +516,15 @@ test("with SQUARE_ENVIRONMENT=sandbox and credentials: no fake, Square's sandbox
     assert.equal(`${authorize.origin}${authorize.pathname}`, "https://connect.squareupsandbox.com/oauth2/authorize");
     assert.equal(authorize.searchParams.get("client_id"), "sandbox-sq0idb-demo-test");
     assert.equal(authorize.searchParams.get("redirect_uri"), `http://localhost:${port}/callback`);
-    // The secret reaches workerd through its environment only: in no file, in no output.
+    assert.equal(session.config.webhooks, true, "a random webhook signature key is bound");
+    // The secret and the keys reach workerd through its environment only: in no file, in no output.
     const out = join(REPO, `target/demo/port-${port}`);
+    const capnp = readFileSync(join(out, "config.capnp"), "utf8");
+    for (const name of ["SQUARE_APPLICATION_SECRET", "SQUARE_TOKEN_KEY", "SQUARE_WEBHOOK_SIGNATURE_KEY"]) {
+      assert.match(capnp, new RegExp(`\\(name = "${name}", fromEnvironment = "${name}"\\)`), name);
+    }
+    assert.match(capnp, /\(name = "SQUARE_TOKENS", durableObjectNamespace = "SquareTokenStore"\)/);
+    assert.match(capnp, /durableObjectStorage = \(localDisk = "tokens"\)/);
     for (const f of readdirSync(out)) {
       if (f.endsWith(".capnp") || f.endsWith(".log") || f.endsWith(".js")) assert.ok(!readFileSync(join(out, f), "utf8").includes(secret), f);
     }
@@ -378,11 +561,13 @@ test("www/ deploys as committed: wrangler deploy --dry-run bundles worker.js and
     assert.equal(r.code, 0, r.output);
     assert.match(r.output, /env\.ASSETS\s+Assets/);
     assert.match(r.output, /env\.SQUARE_APPLICATION_ID/);
+    assert.match(r.output, /env\.SQUARE_TOKENS \(SquareTokenStore\)\s+Durable Object/);
     const files = readdirSync(out);
     const wasm = files.filter((f) => f.endsWith(".wasm"));
     assert.equal(wasm.length, 1, files.join(", "));
     const bundle = readFileSync(join(out, "worker.js"), "utf8");
     assert.ok(bundle.includes(`from "./${wasm[0]}"`), "the bundle imports the .wasm as a module");
+    assert.match(bundle, /export\s*\{[^}]*\bSquareTokenStore\b[^}]*\}/, "the Durable Object class is exported");
     assert.ok(!bundle.includes("sq0csp-"), "no secret in the bundle");
   } finally {
     rmSync(work, { recursive: true, force: true });
