@@ -134,19 +134,27 @@ pub async fn seal(keys: &Keys, rec: &TokenRecord) -> Result<String, Error> {
 }
 
 /// The record stored as `value` for `merchant_id`, opened with the current key or else the
-/// previous one. Anything that does not open, parse or belong to `merchant_id` is
-/// `UNREADABLE_RECORD`; the message says which, and never quotes the value.
-pub async fn open(keys: &Keys, merchant_id: &str, value: &str) -> Result<TokenRecord, Error> {
+/// previous one (then `true`: it should be sealed again under the current key). Anything that
+/// does not open, parse or belong to `merchant_id` is `UNREADABLE_RECORD`; the message says
+/// which, and never quotes the value.
+pub async fn open(
+    keys: &Keys,
+    merchant_id: &str,
+    value: &str,
+) -> Result<(TokenRecord, bool), Error> {
     let (iv, sealed) = record::open_text(value)?;
     let params = gcm(&iv, merchant_id);
     let data = Uint8Array::from(sealed.as_slice());
     let mut plain = None;
-    for key in std::iter::once(&keys.current).chain(keys.previous.as_ref()) {
+    for (i, key) in std::iter::once(&keys.current)
+        .chain(keys.previous.as_ref())
+        .enumerate()
+    {
         let promise =
             subtle_decrypt(&params, &key.0, &data).map_err(|_| crypto_error("decrypt"))?;
         // A wrong key or an altered record rejects (OperationError): try the next key.
         if let Some(b) = JsFuture::from(promise).await.ok().and_then(bytes) {
-            plain = Some(b);
+            plain = Some((b, i > 0));
             break;
         }
     }
@@ -163,13 +171,14 @@ pub async fn open(keys: &Keys, merchant_id: &str, value: &str) -> Result<TokenRe
             "the stored record decrypts but is not a token record",
         )
     };
+    let (plain, previous) = plain;
     let text = String::from_utf8(plain).map_err(|_| unparsable())?;
     let parsed = js_sys::JSON::parse(&text).map_err(|_| unparsable())?;
     let rec: TokenRecord = JsDocument(parsed).deserialize().map_err(|_| unparsable())?;
     if rec.merchant_id != merchant_id {
         return Err(unparsable());
     }
-    Ok(rec)
+    Ok((rec, previous))
 }
 
 /// HMAC-SHA256 of `data` under the raw `key` bytes.

@@ -9,8 +9,9 @@
 //!
 //! The protocol is JSON over the stub's `fetch` (no RPC: it needs no `cloudflare:workers`
 //! import). Each request carries the manager's settings (the application secret and the keys
-//! travel inside Cloudflare, never over the public network); the object keeps them only for the
-//! request, and keeps the imported keys (non-extractable) between requests.
+//! travel inside Cloudflare, never over the public network); the object keeps the settings only
+//! for the request, and between requests the imported keys (non-extractable) together with the
+//! raw key bytes they were imported from (to tell when the keys change).
 
 use std::rc::Rc;
 

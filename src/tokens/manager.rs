@@ -176,7 +176,17 @@ impl Engine {
                 .get(merchant_id)
                 .await?
                 .ok_or_else(unknown_merchant)?;
-            let rec = crypto::open(&keys, merchant_id, &value).await?;
+            let (rec, old_key) = crypto::open(&keys, merchant_id, &value).await?;
+            // Opened with the previous key: seal it again under the current one (then read it
+            // again), so that a rotation completes as records are used.
+            if old_key
+                && self
+                    .write(ctx, &keys, merchant_id, &rec, &value)
+                    .await
+                    .unwrap_or(false)
+            {
+                continue;
+            }
             let now = now_ms();
             match decide(&rec, now, ctx.settings.refresh_after_days, &parse_ms) {
                 Decision::Use => return Ok(rec.access_token),
@@ -316,7 +326,7 @@ impl Engine {
         let Some(current) = ctx.store.get(merchant_id).await? else {
             return Err(unknown_merchant());
         };
-        let theirs = crypto::open(keys, merchant_id, &current).await?;
+        let (theirs, _) = crypto::open(keys, merchant_id, &current).await?;
         if theirs.authorized_at == rec.authorized_at
             && theirs.refresh_token == rec.refresh_token
             && self.write(ctx, keys, merchant_id, &next, &current).await?
@@ -407,7 +417,7 @@ impl Engine {
             let Some(current) = ctx.store.get(merchant_id).await? else {
                 return Ok(WebhookOutcome::NotStored);
             };
-            let rec = crypto::open(&keys, merchant_id, &current).await?;
+            let (rec, _) = crypto::open(&keys, merchant_id, &current).await?;
             if rec.authorized_at > created_at_ms {
                 return Err(Error::new(
                     ErrorCode::StaleWebhook,
