@@ -165,12 +165,8 @@ impl Engine {
         let deadline = now_ms() + lease_ms(ctx.client.config().total_timeout_ms) + 2_000.0;
         let mut polls = 0;
         loop {
-            if let Some(flight) = self.flight(merchant_id) {
-                match flight.wait().await {
-                    Some(outcome) => return outcome,
-                    None => continue,
-                }
-            }
+            // The record is opened with this caller's keys before it may join a refresh in
+            // flight: only a caller that can read the record gets its tokens.
             let value = ctx
                 .store
                 .get(merchant_id)
@@ -186,6 +182,12 @@ impl Engine {
                     .unwrap_or(false)
             {
                 continue;
+            }
+            if let Some(flight) = self.flight(merchant_id) {
+                match flight.wait().await {
+                    Some(outcome) => return outcome,
+                    None => continue,
+                }
             }
             let now = now_ms();
             match decide(&rec, now, ctx.settings.refresh_after_days, &parse_ms) {
@@ -279,14 +281,22 @@ impl Engine {
             }
             Err(e) => match classify_refresh_failure(&e) {
                 RefreshFailure::Reauthorize => {
-                    let mut refused = rec.clone();
-                    refused.reauthorize = true;
-                    refused.lease_until = None;
-                    let _ = self.write(ctx, keys, merchant_id, &refused, &base).await;
-                    let mut err = reauthorize(
-                        "Square refused the stored refresh token (spent, revoked or expired)",
-                    )
-                    .with_errors(e.errors().to_vec());
+                    // A PKCE refresh carries no application credential: Square refused the
+                    // refresh token itself, and every later call fails fast. A code-flow refusal
+                    // may also be a wrong application secret (Square answers both with 401), so
+                    // it is not recorded: the next call asks Square again.
+                    let why = if rec.pkce {
+                        let mut refused = rec.clone();
+                        refused.reauthorize = true;
+                        refused.lease_until = None;
+                        let _ = self.write(ctx, keys, merchant_id, &refused, &base).await;
+                        "Square refused the stored refresh token (spent, revoked or expired)"
+                    } else {
+                        self.release(ctx, keys, merchant_id, &rec, &base).await;
+                        "Square refused the refresh (the authorization was revoked, or the \
+                         application secret is wrong)"
+                    };
+                    let mut err = reauthorize(why).with_errors(e.errors().to_vec());
                     if let Some(status) = e.status() {
                         err = err.with_status(status);
                     }

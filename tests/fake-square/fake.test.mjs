@@ -1024,6 +1024,73 @@ describe("recording and control API", () => {
   });
 });
 
+describe("stats", () => {
+  const ZERO = { refresh_requests: 0, refresh_successes: 0, spent_refresh_token_reuses: 0, revoke_requests: 0 };
+  const stats = async () => {
+    const r = await req("GET", "/__fake/stats");
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.data, fake.stats(), "the control API and the in-process helper agree");
+    return r.data;
+  };
+  const refresh = (refresh_token, extra = {}) =>
+    obtain({ client_id: CLIENT_ID, grant_type: "refresh_token", refresh_token, ...extra });
+
+  test("counts refreshes, their successes, spent PKCE refresh tokens sent again, and revokes", async () => {
+    assert.deepEqual(await stats(), ZERO);
+    const p = await pkceTokens();
+    const c = await codeFlowTokens();
+    assert.deepEqual(await stats(), ZERO, "authorization_code exchanges are not refreshes");
+    const r1 = await refresh(p.refresh_token);
+    assert.equal(r1.status, 200, r1.text);
+    assertUnauthorized(await refresh(p.refresh_token)); // spent
+    assertUnauthorized(await refresh(p.refresh_token)); // spent again
+    assert.equal((await refresh(r1.data.refresh_token)).status, 200);
+    // code flow: the same refresh token works again; that is not a reuse of a spent token
+    assert.equal((await refresh(c.refresh_token, { client_secret: SECRET })).status, 200);
+    assert.equal((await refresh(c.refresh_token, { client_secret: SECRET })).status, 200);
+    assertUnauthorized(await refresh("EQAAunknown")); // unknown: a failed refresh, not a reuse
+    assert.equal((await revoke({ access_token: c.access_token })).status, 200);
+    assert.equal((await revoke({ merchant_id: "MLNOBODY0000" })).status, 404);
+    assert.equal((await req("GET", "/oauth2/revoke")).status, 405); // not a POST: not counted
+    assert.deepEqual(await stats(), {
+      refresh_requests: 7,
+      refresh_successes: 4,
+      spent_refresh_token_reuses: 2,
+      revoke_requests: 2,
+    });
+  });
+
+  test("queued answers count too: a queued 5xx is a refresh but not a success; apply_model spends the token", async () => {
+    const p = await pkceTokens();
+    fake.enqueue([{ status: 503, body: "{}" }, { status: 200, apply_model: true, drop: true }]);
+    assert.equal((await refresh(p.refresh_token)).status, 503); // the model never saw it
+    await assert.rejects(refresh(p.refresh_token)); // spent server-side, the answer lost
+    assertUnauthorized(await refresh(p.refresh_token));
+    fake.enqueue([{ status: 500 }]);
+    assert.equal((await refresh(p.refresh_token)).status, 500); // spent token, queued answer: still a reuse
+    assert.deepEqual(await stats(), {
+      refresh_requests: 4,
+      refresh_successes: 0,
+      spent_refresh_token_reuses: 2,
+      revoke_requests: 0,
+    });
+  });
+
+  test("reset zeroes the counters; clearing the recorded requests does not; GET only", async () => {
+    const p = await pkceTokens();
+    await refresh(p.refresh_token);
+    assert.equal((await req("DELETE", "/__fake/requests")).status, 200);
+    assert.equal((await stats()).refresh_requests, 1, "stats outlive the recorded requests");
+    assertSquareError(await req("POST", "/__fake/stats"), 405, "METHOD_NOT_ALLOWED");
+    assert.equal((await req("POST", "/__fake/reset")).status, 200);
+    assert.deepEqual(await stats(), ZERO);
+    assert.equal(fake.requests.length, 0, "control calls are not recorded");
+    const snapshot = fake.stats();
+    snapshot.refresh_requests = 99;
+    assert.equal(fake.stats().refresh_requests, 0, "stats() returns a copy");
+  });
+});
+
 describe("cli.mjs", () => {
   test("prints exactly one FAKE_SQUARE_URL line, honours FAKE_SQUARE_APPS, exits cleanly on SIGTERM", async () => {
     const cli = fileURLToPath(new URL("./cli.mjs", import.meta.url));

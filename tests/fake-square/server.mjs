@@ -273,6 +273,9 @@ export async function startFakeSquare(options = {}) {
   const migrationTokens = new Map(); // token -> { client_id, merchant_id, scopes, used }
   const pendingAuthorizations = new Map(); // consent-page request id -> authorize parameters
   let grantSeq = 0;
+  // Counters of `GET /__fake/stats`: unlike the recorded requests, never trimmed by maxRecorded.
+  const newStats = () => ({ refresh_requests: 0, refresh_successes: 0, spent_refresh_token_reuses: 0, revoke_requests: 0 });
+  let stats = newStats();
 
   const now = () => baseNow() + clockOffset;
 
@@ -286,6 +289,7 @@ export async function startFakeSquare(options = {}) {
     refreshTokens.clear();
     migrationTokens.clear();
     pendingAuthorizations.clear();
+    stats = newStats();
   }
 
   // ---- model operations ----
@@ -936,6 +940,7 @@ ${scopes.map((s) => `<li><code>${escapeHtml(s)}</code></li>`).join("\n")}
       clockOffset += adv;
       return ok({ now: now(), iso: isoSeconds(now()) });
     }
+    if (p === "/__fake/stats") return m === "GET" ? ok({ ...stats }) : notAllowed();
     if (p === "/__fake/reset") {
       if (m !== "POST") return notAllowed();
       reset();
@@ -1063,6 +1068,7 @@ ${scopes.map((s) => `<li><code>${escapeHtml(s)}</code></li>`).join("\n")}
       at: now(),
     });
     if (requests.length > maxRecorded) requests.splice(0, requests.length - maxRecorded);
+    const isRefresh = countRequest(req.method, path, json);
 
     if (queue.length > 0) {
       const q = queue.shift();
@@ -1072,10 +1078,29 @@ ${scopes.map((s) => `<li><code>${escapeHtml(s)}</code></li>`).join("\n")}
         req.socket.destroy();
         return;
       }
-      send(req, res, queuedToResponse(q));
+      const out = queuedToResponse(q);
+      if (isRefresh && out.status >= 200 && out.status < 300) stats.refresh_successes++;
+      send(req, res, out);
       return;
     }
-    send(req, res, body === null ? tooLargeResponse() : route(ctx));
+    const out = body === null ? tooLargeResponse() : route(ctx);
+    if (isRefresh && out.status >= 200 && out.status < 300) stats.refresh_successes++;
+    send(req, res, out);
+  }
+
+  /**
+   * Counts a Square-path request in `stats` as it arrives, before the queue or the model answers
+   * it (so a refresh presenting a spent PKCE token counts whatever it is answered). Returns whether
+   * it is a refresh (POST /oauth2/token with grant_type refresh_token).
+   */
+  function countRequest(method, path, json) {
+    if (method !== "POST") return false;
+    if (path === "/oauth2/revoke") stats.revoke_requests++;
+    if (path !== "/oauth2/token" || json?.grant_type !== "refresh_token") return false;
+    stats.refresh_requests++;
+    const r = typeof json.refresh_token === "string" ? refreshTokens.get(json.refresh_token) : undefined;
+    if (r && r.grant.pkce && r.used) stats.spent_refresh_token_reuses++;
+    return true;
   }
 
   const tooLargeResponse = () =>
@@ -1115,6 +1140,10 @@ ${scopes.map((s) => `<li><code>${escapeHtml(s)}</code></li>`).join("\n")}
       return now();
     },
     reset,
+    /** Same as `GET /__fake/stats`: a snapshot of the counters. */
+    stats() {
+      return { ...stats };
+    },
     /** Same as `POST /__fake/codes`; throws on invalid input. */
     issueCode(opts = {}) {
       const r = controlIssueCode(opts);
