@@ -21,7 +21,7 @@ import {
   sleep,
   gzipSize,
 } from "./lib.mjs";
-import { shippedFiles, bundle, breakdown, parseWasm, groupOf } from "./sizes.mjs";
+import { shippedFiles, reachedFiles, SHIPPED_TOKENS, bundle, breakdown, parseWasm, groupOf } from "./sizes.mjs";
 import { writeConfig, workerEntry } from "./workerd.mjs";
 import { writeReport } from "./report.mjs";
 
@@ -56,9 +56,17 @@ const N = {
   workerdLoop: QUICK ? 50 : 300,
 };
 
+// `entry`: which of our package's entries (and so which .wasm) a peer loads. `coldOnly`: measured
+// in the cold starts (and their phases) only, not in the warm measures.
 const PEERS = [
   { id: "raw", label: "raw fetch (floor)" },
-  { id: "ours", label: "square-oauth-edge" },
+  { id: "ours", label: "square-oauth-edge", entry: "main" },
+  // The token manager's entry (issue 13), "square-oauth-edge/tokens": its own, larger .wasm. What a
+  // user of that entry pays at start for a plain ObtainToken, and for a first token through a
+  // TokenManager over a MemoryTokenStore (a due token saved, then accessToken: one refresh at the
+  // fake, so the same one ObtainToken request as every other peer; see bench/peers/oursTokenManager.mjs).
+  { id: "oursTokens", label: "square-oauth-edge/tokens: import + obtainToken", entry: "tokens", coldOnly: true },
+  { id: "oursTokenManager", label: "square-oauth-edge/tokens: import + TokenManager + first accessToken", entry: "tokens", coldOnly: true },
   { id: "oauth4webapi", label: "oauth4webapi" },
   { id: "square46", label: "square 46" },
   { id: "square39", label: "square 39" },
@@ -73,6 +81,8 @@ const WORKERD_COMPAT_DATE = process.env.BENCH_WORKERD_COMPAT_DATE ?? "2026-11-01
 
 const log = (...a) => console.error("[bench]", ...a);
 const results = { N, peers: PEERS, failures: [], started: new Date().toISOString() };
+const WARM_PEERS = PEERS.filter((p) => !p.coldOnly);
+const WASM_DIR = { main: "", tokens: "tokens/" }; // where an entry's .wasm sits in the package
 const fail = (where, peer, e) => {
   const msg = String(e?.message ?? e).split("\n")[0].slice(0, 300);
   results.failures.push({ where, peer, msg });
@@ -82,7 +92,7 @@ const fail = (where, peer, e) => {
 // ---------------------------------------------------------------------------------------------
 // Set-up: a refresh token from the fake (code flow with client_secret: reusable), consumer files.
 
-async function mintRefreshToken() {
+async function mintToken() {
   const post = async (path, body, headers = {}) => {
     const r = await fetch(`${FAKE}${path}`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
     const j = await r.json();
@@ -92,20 +102,22 @@ async function mintRefreshToken() {
   const { code } = await post("/__fake/codes", {});
   const t = await post("/oauth2/token", { client_id: CLIENT_ID, client_secret: CLIENT_SECRET, code, grant_type: "authorization_code" }, { "square-version": "2025-08-20" });
   if (!/^EQAA/.test(t.refresh_token ?? "")) throw new Error("no refresh token from the fake");
-  return t.refresh_token;
+  if (!t.merchant_id) throw new Error("no merchant_id from the fake");
+  return t;
 }
 
 function writeConsumerFiles() {
   mkdirSync(join(CONSUMER, "peers"), { recursive: true });
   for (const p of PEERS) {
     copyFileSync(join(REPO, "bench/peers", `${p.id}.mjs`), join(CONSUMER, "peers", `${p.id}.mjs`));
-    // The one-call consumer: import, initialise, one call, print the token, exit.
+    // The one-call consumer: import, initialise, one call, print the token, exit. `token`: the
+    // whole ObtainToken answer the refresh token came with (JSON), for the TokenManager peer.
     writeFileSync(
       join(CONSUMER, `cold-${p.id}.mjs`),
       `import { client } from "./peers/${p.id}.mjs";
-const [baseUrl, refreshToken] = globalThis.Deno ? Deno.args : process.argv.slice(2);
-const token = await client({ baseUrl, clientId: ${JSON.stringify(CLIENT_ID)}, clientSecret: ${JSON.stringify(CLIENT_SECRET)} })(refreshToken);
-console.log(token);
+const [baseUrl, refreshToken, token] = globalThis.Deno ? Deno.args : process.argv.slice(2);
+const accessToken = await client({ baseUrl, clientId: ${JSON.stringify(CLIENT_ID)}, clientSecret: ${JSON.stringify(CLIENT_SECRET)}, token })(refreshToken);
+console.log(accessToken);
 globalThis.Deno ? Deno.exit(0) : process.exit(0);
 `,
     );
@@ -139,26 +151,135 @@ function measureSizes() {
       b.edgeNodeCompat = true;
     }
     b.node = bundle(BIN.esbuild, join(CONSUMER, `cold-${p.id}.mjs`), join(WORK, "bundles-node", `${p.id}.js`), "node");
-    if (p.id === "ours") {
-      copyFileSync(join(PKG_DIR, wasmFile.name), join(dir, "square_oauth_edge_bg.wasm"));
-      b.wasmGzip = wasmFile.gzip;
-      b.wasmBytes = wasmFile.bytes;
+    if (p.entry) {
+      // The Worker's .wasm module: the one of the entry the peer imports.
+      const wasmName = `${WASM_DIR[p.entry]}square_oauth_edge_bg.wasm`;
+      const buf = readFileSync(join(PKG_DIR, wasmName));
+      copyFileSync(join(PKG_DIR, wasmName), join(dir, "square_oauth_edge_bg.wasm"));
+      b.wasmGzip = p.entry === "main" ? wasmFile.gzip : gzipSize(buf);
+      b.wasmBytes = buf.length;
     }
     results.size.bundles[p.id] = b;
     if (!b.edge.ok) fail("size edge bundle", p.id, b.edge.error);
     if (!b.node.ok) fail("size node bundle", p.id, b.node.error);
   }
+  // cargo's output in target/ is that of the variant scripts/build-package.sh built last: tell
+  // which by its exports, and give it to that variant's breakdown only.
+  const release = join(WORK, "artifacts/square_oauth_edge.release.wasm");
+  RELEASE_VARIANT = existsSync(release) ? (wasmExports(readFileSync(release)).some((n) => TOKEN_API.test(n)) ? "tokens" : "main") : null;
   try {
     results.breakdown = breakdown({
       repo: REPO,
       wasmOpt: BIN.wasmOpt,
       bindgenWasm: join(WORK, "artifacts/square_oauth_edge_bg.bindgen.wasm"),
       shippedWasm: join(PKG_DIR, wasmFile.name),
-      releaseWasm: join(WORK, "artifacts/square_oauth_edge.release.wasm"),
+      releaseWasm: RELEASE_VARIANT === "main" ? release : null,
       workDir: join(WORK, "artifacts"),
+      bindgenDir: "target/bindgen/main",
     });
+    if (RELEASE_VARIANT === "tokens") results.breakdown.releaseNote = "not kept: the build's last cargo run, the tokens variant, replaced it";
   } catch (e) {
     fail("byte breakdown", "ours", e);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The token manager's entry (issue 13): what it adds to what a Worker ships, and the proof that the
+// main entry, all a plain obtainToken user loads, holds none of it.
+
+// The token manager's names: its classes' and functions' wasm exports (tokenmanager_new,
+// memorytokenstore_get, squaretokenstore_fetch, verifyWebhook, __wbg_tokenmanager_free, ...) and
+// their JS names in the glue and the entries.
+const TOKEN_API = /token_?manager|token_?store|webhook/i;
+const TOKEN_JS = /TokenManager|TokenStore|verifyWebhook|handleWebhook|tokenmanager_|tokenstore_/gi;
+let RELEASE_VARIANT = null;
+
+function wasmExports(buf) {
+  return WebAssembly.Module.exports(new WebAssembly.Module(buf)).map((e) => e.name);
+}
+
+/** Every file a conditional export of package.json names (types left out), e.g. of ".". */
+function exportTargets(node) {
+  if (typeof node === "string") return /\.d\.c?ts$/.test(node) ? [] : [node.replace(/^\.\//, "")];
+  return Object.values(node ?? {}).flatMap(exportTargets);
+}
+
+/** The features each variant of scripts/build-package.sh is built with (`variant main js ""`). */
+function variantFeatures() {
+  const src = readFileSync(join(REPO, "scripts/build-package.sh"), "utf8");
+  const out = {};
+  for (const m of src.matchAll(/^variant\s+(\w+)\s+(\S+)/gm)) out[m[1]] = m[2];
+  return out;
+}
+
+function measureTokens() {
+  log("size: the token manager's entry (square-oauth-edge/tokens) against the main entry");
+  const files = shippedFiles(PKG_DIR, SHIPPED_TOKENS);
+  const t = {
+    files,
+    totalBytes: files.reduce((s, f) => s + f.bytes, 0),
+    sumGzip: files.reduce((s, f) => s + f.gzip, 0),
+    concatGzip: gzipSize(Buffer.concat(files.map((f) => readFileSync(join(PKG_DIR, f.name))))),
+    wasm: files.find((f) => f.name.endsWith(".wasm")),
+    features: variantFeatures(),
+  };
+  const bundleOf = (id) => results.size.bundles[id];
+  t.bundle = bundleOf("oursTokens");
+
+  // Proof that a plain obtainToken user loads none of the token manager.
+  const mainBuf = readFileSync(join(PKG_DIR, "square_oauth_edge_bg.wasm"));
+  const tokBuf = readFileSync(join(PKG_DIR, "tokens/square_oauth_edge_bg.wasm"));
+  const mainEx = wasmExports(mainBuf);
+  const tokEx = wasmExports(tokBuf);
+  const pkgJson = JSON.parse(readFileSync(join(PKG_DIR, "package.json"), "utf8"));
+  const mainEntries = [...new Set([...exportTargets(pkgJson.exports?.["."]), pkgJson.main?.replace(/^\.\//, "")].filter(Boolean))];
+  const reached = reachedFiles(PKG_DIR, mainEntries);
+  const mentions = (text) => (text.match(TOKEN_JS) ?? []).length;
+  const proof = {
+    mainExports: mainEx.length,
+    mainTokenExports: mainEx.filter((n) => TOKEN_API.test(n)),
+    tokensExports: tokEx.length,
+    tokensTokenExports: tokEx.filter((n) => TOKEN_API.test(n)),
+    onlyInMain: mainEx.filter((n) => !tokEx.includes(n)),
+    mainEntries,
+    mainReached: reached,
+    mainReachesTokens: reached.filter((n) => n.startsWith("tokens/") || n.includes("/tokens/")),
+    // The token manager's names in the main entry's JS (entries, glue, errors.js, node.cjs with its
+    // bundled glue): 0 expected. The tokens glue, for contrast.
+    mainJsMentions: reached.filter((n) => /\.c?js$/.test(n)).map((n) => ({ name: n, hits: mentions(readFileSync(join(PKG_DIR, n), "utf8")) })),
+    tokensGlueMentions: mentions(readFileSync(join(PKG_DIR, "tokens/square_oauth_edge.js"), "utf8")),
+    releaseVariant: RELEASE_VARIANT,
+  };
+  // The one-call Worker of a plain obtainToken user, as esbuild bundles it.
+  const mainWorker = join(WORK, "workerd/ours/worker.js");
+  if (existsSync(mainWorker)) proof.mainWorkerMentions = mentions(readFileSync(mainWorker, "utf8"));
+  // The main .wasm is what the build without the `tokens` feature produced (scripts/build-package.sh
+  // builds the variants separately; its optimised output is kept in target/bindgen/<variant>/).
+  for (const [v, buf] of [["main", mainBuf], ["tokens", tokBuf]]) {
+    const built = join(WORK, `artifacts/${v}.build.opt.wasm`);
+    proof[`${v}SameAsBuild`] = existsSync(built) ? Buffer.compare(readFileSync(built), buf) === 0 : null;
+  }
+  t.proof = proof;
+  if (proof.mainTokenExports.length || proof.mainReachesTokens.length || proof.mainJsMentions.some((m) => m.hits) || proof.mainWorkerMentions) {
+    fail("token manager: main entry", "ours", new Error(`the main entry holds some of the token manager: ${JSON.stringify({ exports: proof.mainTokenExports, files: proof.mainReachesTokens, js: proof.mainJsMentions.filter((m) => m.hits), worker: proof.mainWorkerMentions })}`));
+  }
+  if (!proof.tokensTokenExports.length) fail("token manager: tokens entry", "oursTokens", new Error("the tokens entry's .wasm exports no token manager"));
+  results.tokens = t;
+
+  // Where the added bytes go: the same breakdown as the main .wasm's, for the tokens .wasm.
+  try {
+    mkdirSync(join(WORK, "artifacts/tokens"), { recursive: true });
+    t.breakdown = breakdown({
+      repo: REPO,
+      wasmOpt: BIN.wasmOpt,
+      bindgenWasm: join(WORK, "artifacts/tokens/square_oauth_edge_bg.bindgen.wasm"),
+      shippedWasm: join(PKG_DIR, "tokens/square_oauth_edge_bg.wasm"),
+      releaseWasm: RELEASE_VARIANT === "tokens" ? join(WORK, "artifacts/square_oauth_edge.release.wasm") : null,
+      workDir: join(WORK, "artifacts/tokens"),
+      bindgenDir: "target/bindgen/tokens",
+    });
+  } catch (e) {
+    fail("byte breakdown (tokens)", "oursTokens", e);
   }
 }
 
@@ -169,6 +290,7 @@ async function coldRounds(runtime, runOnce) {
   const available = PEERS.filter((p) => !(results.cold?.[runtime]?.skip ?? []).includes(p.id));
   const times = Object.fromEntries(available.map((p) => [p.id, []]));
   const ratios = Object.fromEntries(available.map((p) => [p.id, []]));
+  const vsOurs = Object.fromEntries(available.map((p) => [p.id, []])); // ms over the main entry, same round
   const broken = new Set();
   for (let r = -1; r < N.coldRounds; r++) {
     const round = {};
@@ -186,20 +308,22 @@ async function coldRounds(runtime, runOnce) {
       if (round[p.id] === undefined) continue;
       times[p.id].push(round[p.id]);
       if (round.raw !== undefined) ratios[p.id].push(round[p.id] / round.raw);
+      if (round.ours !== undefined) vsOurs[p.id].push(round[p.id] - round.ours);
     }
   }
   const out = {};
   for (const p of available) {
     if (!times[p.id].length) continue;
     out[p.id] = { medianMs: median(times[p.id]), minMs: Math.min(...times[p.id]), maxMs: Math.max(...times[p.id]), ratio: median(ratios[p.id]), n: times[p.id].length, ratios: ratios[p.id] };
+    if (vsOurs[p.id].length) out[p.id].vsOursMs = median(vsOurs[p.id]); // paired: median over rounds of (peer − main entry)
   }
   return out;
 }
 
-async function coldNode(refreshToken) {
+async function coldNode(refreshToken, tokenJson) {
   log(`cold start, Node: ${N.coldRounds} rounds`);
   return coldRounds("node", async (id) => {
-    const r = await timeProcess(process.execPath, [`cold-${id}.mjs`, FAKE, refreshToken], { cwd: CONSUMER });
+    const r = await timeProcess(process.execPath, [`cold-${id}.mjs`, FAKE, refreshToken, tokenJson], { cwd: CONSUMER });
     if (r.code !== 0) throw new Error(`exit ${r.code}: ${r.stderr.slice(0, 300)}`);
     checkToken(r.stdout.trim(), id);
     return r.ms;
@@ -208,10 +332,10 @@ async function coldNode(refreshToken) {
 
 const denoEnv = () => ({ ...process.env, DENO_NO_UPDATE_CHECK: "1", DENO_NO_PROMPT: "1", DENO_DIR: join(WORK, "deno-dir"), NO_COLOR: "1" });
 
-async function coldDeno(refreshToken) {
+async function coldDeno(refreshToken, tokenJson) {
   log(`cold start, Deno: ${N.coldRounds} rounds`);
   return coldRounds("deno", async (id) => {
-    const r = await timeProcess(BIN.deno, ["run", "-A", "--quiet", `cold-${id}.mjs`, FAKE, refreshToken], { cwd: CONSUMER, env: denoEnv() });
+    const r = await timeProcess(BIN.deno, ["run", "-A", "--quiet", `cold-${id}.mjs`, FAKE, refreshToken, tokenJson], { cwd: CONSUMER, env: denoEnv() });
     if (r.code !== 0) throw new Error(`exit ${r.code}: ${r.stderr.slice(0, 300)}`);
     checkToken(r.stdout.trim(), id);
     return r.ms;
@@ -219,17 +343,17 @@ async function coldDeno(refreshToken) {
 }
 
 function workerSpec(id, port) {
-  return { name: id, dir: id, wasm: id === "ours", port, compatibilityDate: WORKERD_COMPAT_DATE, flags: [] };
+  return { name: id, dir: id, wasm: !!PEERS.find((p) => p.id === id)?.entry, port, compatibilityDate: WORKERD_COMPAT_DATE, flags: [] };
 }
 
-async function coldWorkerd(refreshToken) {
+async function coldWorkerd(refreshToken, tokenJson) {
   log(`cold start, workerd: ${N.coldRounds} rounds`);
   const skip = PEERS.filter((p) => !results.size.bundles[p.id]?.edge?.ok).map((p) => p.id);
   results.cold.workerd = { skip };
   const cfgDir = join(WORK, "workerd");
   return coldRounds("workerd", async (id) => {
     const port = await freePort();
-    const config = writeConfig(cfgDir, [workerSpec(id, port)], { baseUrl: FAKE, refreshToken });
+    const config = writeConfig(cfgDir, [workerSpec(id, port)], { baseUrl: FAKE, refreshToken, token: tokenJson });
     const t0 = performance.now();
     const srv = startGroup(BIN.workerd, ["serve", config], { cwd: cfgDir });
     try {
@@ -261,8 +385,10 @@ async function instantiateProbe() {
   const probe = join(CONSUMER, "probe-instantiate.mjs");
   writeFileSync(
     probe,
-    `// compile + instantiate of the .wasm alone (glue imported first, untimed)
-const dir = new URL("./node_modules/square-oauth-edge/", import.meta.url);
+    `// compile + instantiate of the .wasm alone (glue imported first, untimed); the argument: "" for
+// the main entry's, "tokens/" for the token manager's entry's
+const [sub = ""] = globalThis.Deno ? Deno.args : process.argv.slice(2);
+const dir = new URL("./node_modules/square-oauth-edge/" + sub, import.meta.url);
 const glue = await import(new URL("square_oauth_edge.js", dir));
 const bytes = globalThis.Deno ? Deno.readFileSync(new URL("square_oauth_edge_bg.wasm", dir)) : (await import("node:fs")).readFileSync(new URL("square_oauth_edge_bg.wasm", dir));
 const t0 = performance.now();
@@ -289,15 +415,19 @@ console.log(JSON.stringify({ compileMs: t1 - t0, instantiateMs: t2 - t1, memory:
     };
   };
   results.instantiate = {};
-  try {
-    results.instantiate.node = await runs(process.execPath, [probe], N.instantiateRuns);
-  } catch (e) {
-    fail("instantiate", "node", e);
-  }
-  try {
-    results.instantiate.deno = await runs(BIN.deno, ["run", "-A", "--quiet", probe], N.instantiateRunsDeno, denoEnv());
-  } catch (e) {
-    fail("instantiate", "deno", e);
+  results.instantiateTokens = {};
+  for (const [into, sub] of [[results.instantiate, ""], [results.instantiateTokens, "tokens/"]]) {
+    const where = sub ? "instantiate (tokens entry)" : "instantiate";
+    try {
+      into.node = await runs(process.execPath, [probe, sub], N.instantiateRuns);
+    } catch (e) {
+      fail(where, "node", e);
+    }
+    try {
+      into.deno = await runs(BIN.deno, ["run", "-A", "--quiet", probe, sub], N.instantiateRunsDeno, denoEnv());
+    } catch (e) {
+      fail(where, "deno", e);
+    }
   }
 }
 
@@ -358,7 +488,7 @@ console.log(JSON.stringify({ importMs: t1 - t0, constructMs: t2 - t1, firstCallM
 globalThis.Deno ? Deno.exit(0) : process.exit(0);
 `,
   );
-  const ids = ["raw", "rawTimeout", "ours", "oauth4webapi"];
+  const ids = ["raw", "rawTimeout", "ours", "oursTokens", "oauth4webapi"];
   const xs = Object.fromEntries(ids.map((id) => [id, []]));
   for (let r = -1; r < N.phaseRuns; r++) {
     for (const id of rotate(ids, Math.max(r, 0))) {
@@ -516,7 +646,7 @@ process.exit(0);
 async function warmNode(refreshToken) {
   log(`warm, Node: ${N.warmup} warm-up calls each, ${N.warmRounds}×${N.warmBlock} calls each, throughput ${N.tpRounds}×${N.tpCalls} at ${N.inFlight} in flight`);
   const calls = {};
-  for (const p of PEERS) {
+  for (const p of WARM_PEERS) {
     try {
       const { client } = await import(pathToFileURL(join(CONSUMER, "peers", `${p.id}.mjs`)).href);
       const c = client({ baseUrl: FAKE, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
@@ -526,7 +656,7 @@ async function warmNode(refreshToken) {
       fail("warm Node (load)", p.id, e);
     }
   }
-  const ids = PEERS.map((p) => p.id).filter((id) => calls[id]);
+  const ids = WARM_PEERS.map((p) => p.id).filter((id) => calls[id]);
   for (const id of ids) for (let k = 0; k < N.warmup; k++) checkToken(await calls[id](refreshToken), id);
 
   const lat = Object.fromEntries(ids.map((id) => [id, []]));
@@ -585,11 +715,11 @@ async function warmNode(refreshToken) {
 
 async function warmWorkerd(refreshToken) {
   log(`warm, workerd: ${N.workerdRounds} requests × ${N.workerdLoop} calls per peer`);
-  const ids = PEERS.map((p) => p.id).filter((id) => results.size.bundles[id]?.edge?.ok);
+  const ids = WARM_PEERS.map((p) => p.id).filter((id) => results.size.bundles[id]?.edge?.ok);
   const specs = [];
   for (const id of ids) specs.push(workerSpec(id, await freePort()));
   const cfgDir = join(WORK, "workerd");
-  const config = writeConfig(cfgDir, specs, { baseUrl: FAKE, refreshToken });
+  const config = writeConfig(cfgDir, specs, { baseUrl: FAKE, refreshToken, token: "" });
   const srv = startGroup(BIN.workerd, ["serve", config], { cwd: cfgDir });
   try {
     const get = async (spec, n) => {
@@ -691,14 +821,21 @@ async function main() {
   const t0 = performance.now();
   results.machine = machine();
   results.versions = versions();
-  const refreshToken = await mintRefreshToken();
+  const minted = await mintToken();
+  const refreshToken = minted.refresh_token;
+  const tokenJson = JSON.stringify(minted);
   writeConsumerFiles();
   measureSizes();
+  try {
+    measureTokens();
+  } catch (e) {
+    fail("token manager size", "oursTokens", e);
+  }
   await instantiateProbe();
   results.cold = {};
-  results.cold.node = await coldNode(refreshToken);
-  results.cold.deno = await coldDeno(refreshToken);
-  const wcold = await coldWorkerd(refreshToken);
+  results.cold.node = await coldNode(refreshToken, tokenJson);
+  results.cold.deno = await coldDeno(refreshToken, tokenJson);
+  const wcold = await coldWorkerd(refreshToken, tokenJson);
   results.cold.workerd = { ...wcold, skip: results.cold.workerd.skip };
   results.warm = await warmNode(refreshToken);
   await memoryProbe(refreshToken);

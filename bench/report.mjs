@@ -218,6 +218,163 @@ function whereTheCostSits(R, rows) {
   return out.join("\n") + "\n";
 }
 
+/**
+ * Issue 13: what the token manager adds to the shipped size and to the cold start, and the proof that
+ * a plain obtainToken user loads none of it (the main entry's files hold none of it).
+ */
+function tokenManagerSection(R, label) {
+  const s = [];
+  const T = R.tokens;
+  const P = T.proof ?? {};
+  const main = R.size;
+  const f = T.features ?? {};
+  s.push("## The token manager: what it adds (issue 13)");
+  s.push("");
+  s.push(
+    "The token manager (`TokenManager`, `MemoryTokenStore`, `SquareTokenStore`, `verifyWebhook`) ships as its own entry, `square-oauth-edge/tokens`: its own glue and .wasm in the package's `tokens/` folder, the crate built " +
+      `${f.tokens ? `with the features \`${f.tokens}\`` : "with the `tokens` feature"}, where the main entry's .wasm is the crate built ${f.main ? `with \`${f.main}\` only` : "without it"} (scripts/build-package.sh). ` +
+      "The tokens entry exports everything the main entry does as well, so a user of the manager loads that entry instead of the main one, not both; both share errors.js (one `SquareError` class).",
+  );
+  s.push("");
+
+  // -- size, file by file
+  const base = (n) => n.replace(/^tokens\//, "");
+  const pairs = new Map();
+  for (const x of main.files) pairs.set(base(x.name), { main: x });
+  for (const x of T.files) pairs.set(base(x.name), { ...pairs.get(base(x.name)), tokens: x });
+  const dGzip = T.sumGzip - main.sumGzip;
+  const dWasm = (T.wasm?.gzip ?? NaN) - (main.wasm?.gzip ?? NaN);
+  s.push("**Shipped size**, gzip -9 file by file (as scripts/build-package.sh prints it), of what a Worker loads from each entry: its workerd.js, the files it imports (glue, errors.js) and its .wasm:");
+  s.push("");
+  const cell = (x, k) => (x ? fmtBytes(x[k]) : "–");
+  const diff = (a, b) => (a && b ? signedB(b.gzip - a.gzip) : a ? signedB(-a.gzip) : b ? signedB(b.gzip) : "–");
+  s.push(
+    table(
+      ["file", "main entry: bytes", "main entry: gzip -9", "tokens entry: file", "tokens entry: bytes", "tokens entry: gzip -9", "tokens − main, gzip -9"],
+      [
+        ...[...pairs.values()].map(({ main: a, tokens: b }) => [a ? `\`${a.name}\`` : "–", cell(a, "bytes"), cell(a, "gzip"), b ? `\`${b.name}\`${a && a.name === b.name ? " (shared)" : ""}` : "–", cell(b, "bytes"), cell(b, "gzip"), diff(a, b)]),
+        ["**sum**", `**${fmtBytes(main.totalBytes)}**`, `**${fmtBytes(main.sumGzip)}**`, "", `**${fmtBytes(T.totalBytes)}**`, `**${fmtBytes(T.sumGzip)}**`, `**${signedB(dGzip)}**`],
+      ],
+    ),
+  );
+  s.push("");
+  s.push(
+    `**What the token manager adds for its users: ${signedB(dGzip)} gzip -9 (${kb(dGzip)}, +${((dGzip / main.sumGzip) * 100).toFixed(0)}% over the main entry's ${kb(main.sumGzip)}), ${signedB(dWasm)} of it in the .wasm; ` +
+      `for a plain \`obtainToken\` user, who imports \`square-oauth-edge\`: 0 B.** Uncompressed, the .wasm grows from ${fmtBytes(main.wasm?.bytes)} B to ${fmtBytes(T.wasm?.bytes)} B. ` +
+      `(gzip -9 of the files concatenated: main ${fmtBytes(main.concatGzip)} B, tokens ${fmtBytes(T.concatGzip)} B.)`,
+  );
+  s.push("");
+
+  // -- the proof
+  const ok = (c) => (c ? "yes" : "**no**");
+  const jsHits = (P.mainJsMentions ?? []).reduce((a, m) => a + m.hits, 0);
+  const items = [
+    `its .wasm exports ${P.mainExports} names, ${P.mainTokenExports?.length ? `**and ${P.mainTokenExports.length} of the token manager's: ${P.mainTokenExports.map(code).join(", ")}**` : "none of them the token manager's"} (a \`TokenManager\`, \`…TokenStore\` or webhook export), ` +
+      `where the tokens entry's .wasm exports ${P.tokensExports}, of them ${P.tokensTokenExports?.length ?? 0} the token manager's (${(P.tokensTokenExports ?? []).filter((n) => !/^__wbg_/.test(n)).map((n) => `\`${n}\``).join(", ")})` +
+      (P.onlyInMain?.length ? `; the main .wasm exports ${P.onlyInMain.length} name(s) the tokens one does not: ${P.onlyInMain.map(code).join(", ")}` : "; every main export is also a tokens export"),
+    `its files — every file \`exports["."]\` and \`main\` of its package.json name (${(P.mainEntries ?? []).map((n) => `\`${n}\``).join(", ")}) and what they import — are ${(P.mainReached ?? []).length} files at the package's root, ${P.mainReachesTokens?.length ? `**and ${P.mainReachesTokens.length} under tokens/: ${P.mainReachesTokens.join(", ")}**` : "none under tokens/"}; ` +
+      `their JavaScript (the entries, the glue, errors.js, node.cjs with its bundled glue) names the token manager ${jsHits} times (\`TokenManager\`, \`…TokenStore\`, \`verifyWebhook\`, \`handleWebhook\`, \`tokenmanager_…\`), the tokens entry's glue ${fmtBytes(P.tokensGlueMentions)} times` +
+      (P.mainWorkerMentions !== undefined ? `; esbuild's bundle of the one-call Worker of a plain user (the *edge* bundle below) names it ${P.mainWorkerMentions} times` : ""),
+    P.mainSameAsBuild === null || P.mainSameAsBuild === undefined
+      ? "whether its .wasm is the build without the `tokens` feature could not be checked (target/bindgen/main/square_oauth_edge_bg.opt.wasm was missing)"
+      : `its .wasm ${P.mainSameAsBuild ? "is byte for byte" : "**is not**"} the optimised output of the crate built without the \`tokens\` feature (target/bindgen/main/, ${f.main ? `features \`${f.main}\`` : "the main variant"}), so its size, ${fmtBytes(main.wasm?.bytes)} B (${fmtBytes(main.wasm?.gzip)} B gzip), is that build's` +
+        (R.breakdown ? `; the byte breakdown below rebuilds it from that build's wasm-bindgen output${R.breakdown.exact ? " and reproduces it byte for byte" : " but does **not** reproduce it byte for byte"}` : ""),
+  ];
+  const proven = !P.mainTokenExports?.length && !P.mainReachesTokens?.length && jsHits === 0 && !P.mainWorkerMentions && P.mainSameAsBuild === true;
+  s.push(`Why a plain \`obtainToken\` user loads 0 bytes of it${proven ? "" : " (**not all of this run's checks hold: see below**)"} — what \`import … from "square-oauth-edge"\` loads, checked in this run on the installed package:`);
+  s.push("");
+  for (const it of items) s.push(`- ${it[0].toUpperCase()}${it.slice(1)}.`);
+  s.push("");
+
+  // -- where the added bytes go
+  const tb = T.breakdown;
+  const mb = R.breakdown;
+  if (tb?.items && mb?.items) {
+    const byGroup = (its) => new Map(groupItems(its).groups.map((g) => [g.group, g.bytes]));
+    const gm = byGroup(mb.items);
+    const gt = byGroup(tb.items);
+    const grows = [...new Set([...gm.keys(), ...gt.keys()])]
+      .map((g) => ({ g, a: gm.get(g) ?? 0, b: gt.get(g) ?? 0 }))
+      .map((x) => ({ ...x, d: x.b - x.a }))
+      .filter((x) => x.d !== 0)
+      .sort((x, y) => y.d - x.d);
+    const addedTotal = grows.reduce((a, x) => a + x.d, 0);
+    s.push(
+      `Where the added bytes go: the .wasm's function bodies and data, by crate (raw bytes before gzip, ${tb.tool.replace(/ \(.*\)$/, "")} over a names-kept build of each entry's .wasm, grouped like the byte breakdown below${tb.exact ? "" : "; the tokens build's names-kept rebuild did **not** reproduce its .wasm, so approximate"}), ${signedB(addedTotal)} in all:`,
+    );
+    s.push("");
+    s.push(table(["group", "main entry", "tokens entry", "tokens − main"], grows.slice(0, 12).map((x) => [x.g, fmtBytes(x.a), fmtBytes(x.b), signedB(x.d)])));
+    s.push("");
+    const ret = (tb.exportsRetained ?? []).filter((e) => TOKEN_EXPORT.test(e.name) && !/__wbg_/.test(e.name));
+    if (ret.length) {
+      s.push(`What each of the token manager's exports keeps alive (twiggy retained size in the tokens .wasm: bytes that would go if only that export went; what they share is counted under none): ${ret.slice(0, 12).map((e) => `\`${e.name.replace(/"/g, "")}\` ${fmtBytes(e.bytes)} B`).join(", ")}.`);
+      s.push("");
+    }
+  }
+
+  // -- cold start
+  const rts = ["node", "deno", "workerd"].filter((rt) => R.cold?.[rt]?.raw);
+  const ids = ["raw", "ours", "oursTokens", "oursTokenManager"];
+  const what = {
+    raw: "raw fetch (floor)",
+    ours: "main entry: import + obtainToken",
+    oursTokens: "tokens entry: import + obtainToken",
+    oursTokenManager: "tokens entry: import + new TokenManager (MemoryTokenStore) + save + first accessToken (one refresh)",
+  };
+  if (rts.length) {
+    s.push(
+      "**Cold start** (the same whole-process runs as the *Cold start* tables below, in the same rounds: spawn → import → one call → token printed → exit; in workerd, spawn → the first response). " +
+        "A plain `obtainToken` user's cold start is the *main entry* row: its .wasm holds none of the token manager (above), so the manager adds nothing to it. " +
+        "*tokens entry: import + obtainToken* is what a user of the manager pays at start for the same call (and what a plain user would pay if the manager were in the main entry); " +
+        "*TokenManager + first accessToken* starts with an empty memory store, saves the seller's ObtainToken answer with `expires_at` one day away (due), and asks for a token: the manager opens the sealed record, refreshes it at the fake (the same one ObtainToken request as every other row), seals and stores the new tokens. " +
+        "Both columns of ratios are paired medians over rounds (a peer's time over raw fetch's, or minus the main entry's, in the same round).",
+    );
+    s.push("");
+    const rws = [];
+    for (const rt of rts) {
+      const c = R.cold[rt];
+      for (const id of ids) {
+        const x = c[id];
+        if (!x) {
+          if (id !== "raw" && (c.skip ?? []).includes(id)) rws.push([RT_NAME[rt], what[id], "not run: no bundle", "", "", ""]);
+          continue;
+        }
+        rws.push([RT_NAME[rt], what[id], fmtMs(x.medianMs), `**${fmtRatio(x.ratio)}**`, id === "ours" || id === "raw" || !Number.isFinite(x.vsOursMs) ? "" : `**${signedMs(x.vsOursMs)}**`, String(x.n)]);
+      }
+      if (!c.oursTokenManager && !(c.skip ?? []).includes("oursTokenManager")) {
+        const f2 = (R.failures ?? []).find((f) => f.peer === "oursTokenManager" && f.where.includes(rt));
+        rws.push([RT_NAME[rt], what.oursTokenManager, f2 ? `not measured: ${f2.msg.replace(/\|/g, "\\|").slice(0, 160)}` : "not measured", "", "", ""]);
+      }
+    }
+    s.push(table(["runtime", "what the process does", "median", "× raw (paired median)", "over the main entry (paired median)", "runs"], rws));
+    s.push("");
+    const extra = [];
+    for (const rt of ["node", "deno"]) {
+      const a = R.instantiate?.[rt];
+      const b = R.instantiateTokens?.[rt];
+      if (a && b) extra.push(`${RT_NAME[rt]} ${fmtMs(a.totalMs)} → ${fmtMs(b.totalMs)} (${signedMs(b.totalMs - a.totalMs)})`);
+    }
+    const ph = [];
+    for (const [key, rt] of [["phases", "Node"], ["phasesDeno", "Deno"]]) {
+      const a = R[key]?.ours;
+      const b = R[key]?.oursTokens;
+      if (a && b) ph.push(`${rt}: import ${signedMs(b.importMs - a.importMs)}, construct ${signedMs(b.constructMs - a.constructMs)}, first call ${signedMs(b.firstCallMs - a.firstCallMs)}`);
+    }
+    if (extra.length || ph.length) {
+      s.push(
+        "Where the tokens entry's extra start-up time goes" +
+          (extra.length ? `: compiling and instantiating its larger .wasm alone, main → tokens entry, takes ${extra.join(", ")} (medians; *The wasm alone* below)` : "") +
+          (ph.length ? `${extra.length ? "; t" : ": t"}imed phase by phase inside the process (*Where the time goes* below), the tokens entry over the main one: ${ph.join("; ")}` : "") +
+          ".",
+      );
+      s.push("");
+    }
+  }
+  return s;
+}
+
+const TOKEN_EXPORT = /token_?manager|token_?store|webhook/i;
+
 export function writeReport(file, R) {
   if (R.breakdown?.items) Object.assign(R.breakdown, (({ total, groups, top }) => ({ itemsTotal: total, groups, top }))(groupItems(R.breakdown.items)));
   const v = R.versions;
@@ -256,6 +413,9 @@ export function writeReport(file, R) {
   s.push("");
   const why = whereTheCostSits(R, rows);
   s.push(why);
+
+  // ---- the token manager's entry
+  if (R.tokens) s.push(...tokenManagerSection(R, label));
 
   // ---- size
   s.push("## Size");
@@ -296,7 +456,7 @@ export function writeReport(file, R) {
     s.push("### Where our bytes go");
     s.push("");
     s.push(
-      `The shipped .wasm: ${fmtBytes(b.shippedBytes)} B (${fmtBytes(b.shippedGzip)} B gzip). It comes from cargo's release build (${b.release ? fmtBytes(b.release.bytes) + " B, with names" : "?"}) → wasm-bindgen (${fmtBytes(b.bindgenBytes)} B) → \`wasm-opt ${b.wasmOptFlags.join(" ")}\`. ` +
+      `The shipped .wasm: ${fmtBytes(b.shippedBytes)} B (${fmtBytes(b.shippedGzip)} B gzip). It comes from cargo's release build (${b.release ? fmtBytes(b.release.bytes) + " B, with names" : b.releaseNote ?? "?"}) → wasm-bindgen (${fmtBytes(b.bindgenBytes)} B) → \`wasm-opt ${b.wasmOptFlags.join(" ")}\`. ` +
         `The items below are from ${b.tool}: the same wasm-opt run with \`-g\`, which keeps the function names${b.exact ? " and otherwise reproduces the shipped .wasm byte for byte" : ""}; the name section itself (not shipped) is left out.`,
     );
     for (const n of b.notes) s.push(`\n> ${n}`);
@@ -449,12 +609,17 @@ export function writeReport(file, R) {
   s.push("## The wasm alone");
   s.push("");
   const rowsI = [];
+  const withTokens = ["node", "deno"].some((rt) => R.instantiateTokens?.[rt]);
   for (const rt of ["node", "deno"]) {
-    const i = R.instantiate?.[rt];
-    if (i) rowsI.push([rt === "node" ? "Node" : "Deno", fmtMs(i.compileMs), fmtMs(i.instantiateMs), `**${fmtMs(i.totalMs)}**`, String(i.n)]);
+    for (const [i, what] of [[R.instantiate?.[rt], ""], [R.instantiateTokens?.[rt], ", tokens entry"]]) {
+      if (i) rowsI.push([`${rt === "node" ? "Node" : "Deno"}${what}`, fmtMs(i.compileMs), fmtMs(i.instantiateMs), `**${fmtMs(i.totalMs)}**`, String(i.n)]);
+    }
   }
   if (rowsI.length) {
-    s.push("Compile (`new WebAssembly.Module`) and instantiate (`initSync({ module })`, which includes wasm-bindgen's start) of the shipped .wasm, in fresh processes (glue imported first, untimed), medians:");
+    s.push(
+      "Compile (`new WebAssembly.Module`) and instantiate (`initSync({ module })`, which includes wasm-bindgen's start) of the shipped .wasm, in fresh processes (glue imported first, untimed), medians" +
+        (withTokens ? ` (*tokens entry*: the token manager's .wasm, ${fmtBytes(R.tokens?.wasm?.bytes)} B, against the main entry's ${fmtBytes(R.size?.wasm?.bytes)} B):` : ":"),
+    );
     s.push("");
     s.push(table(["runtime", "compile", "instantiate", "total", "processes"], rowsI));
     s.push("");
@@ -491,7 +656,8 @@ export function writeReport(file, R) {
       "- Cold-start scripts end with an explicit `process.exit(0)` / `Deno.exit(0)` after printing the token, so no peer pays for idle keep-alive sockets. Deno runs with `-A` for every peer (the same flags for all), with its cache warmed by the untimed first round.",
       `- workerd: every peer's Worker uses compatibility date ${v.workerdCompatDate} (so \`nodejs_compat\` is on for all, which square 39 needs), and an outbound network that allows loopback. Its bundle for square 39 is built for platform node with a \`createRequire\` shim; the others for the browser platform with the workerd conditions.`,
       "- Warm numbers share one Node process and its connection pool; p99 on this VM measures the VM, so only medians and paired ratios are reported.",
-      "- Counts are modest to keep `make bench` well under 15 minutes on 2 cores (see each section). `BENCH_QUICK=1 make bench` runs tiny counts, for trying the harness only.",
+      "- The token manager's entry (issue 13) is measured in the cold starts, their phases and *The wasm alone* only, not in the warm measures (issue 13 asks what it adds to the shipped size and to the start; its `obtainToken` runs the same Rust code as the main entry's, in a larger .wasm). Its TokenManager row uses a fixed benchmark encryption key and the ObtainToken answer the refresh token was minted with (bench/peers/oursTokenManager.mjs).",
+      "- Counts are modest to keep `make bench` well under 15 minutes on 2 cores (see each section). `BENCH_QUICK=1 make bench` runs tiny counts, for trying the harness only (`BENCH_OUT=FILE` writes that report elsewhere than BENCHMARKS.md).",
     ].join("\n"),
   );
   s.push("");

@@ -3,14 +3,26 @@
 # square 46 and square 39, all making the same ObtainToken call against one local fake Square;
 # writes BENCHMARKS.md.
 # Called by `make bench` after `make package`. Not part of `make test`.
-#   BENCH_QUICK=1 bench/run.sh   tiny counts, to try the harness (do not commit that BENCHMARKS.md)
+# Knobs (environment):
+#   BENCH_QUICK=1     tiny counts, to try the harness (do not commit that BENCHMARKS.md)
+#   BENCH_OUT=FILE    write the report there instead of BENCHMARKS.md (e.g. for a BENCH_QUICK try)
+#   BENCH_RESULTS=FILE  keep the raw results there instead of target/bench-results.json
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO=$PWD
 export BENCH_T0=${BENCH_T0:-$(date +%s)}
+BENCH_OUT=$(realpath -m "${BENCH_OUT:-$REPO/BENCHMARKS.md}")
+BENCH_RESULTS=$(realpath -m "${BENCH_RESULTS:-$REPO/target/bench-results.json}")
 log() { printf '[bench] %s\n' "$*" >&2; }
 
-for f in pkg/workerd.js pkg/node.js pkg/square_oauth_edge.js pkg/errors.js pkg/square_oauth_edge_bg.wasm target/bindgen/square_oauth_edge_bg.wasm; do
+# scripts/build-package.sh builds two variants of the crate: the main entry (features js) and
+# the token manager's entry, square-oauth-edge/tokens (features js,tokens), each with its
+# wasm-bindgen output in target/bindgen/<variant>/.
+BINDGEN_MAIN=target/bindgen/main
+BINDGEN_TOKENS=target/bindgen/tokens
+for f in pkg/workerd.js pkg/node.js pkg/square_oauth_edge.js pkg/errors.js pkg/square_oauth_edge_bg.wasm \
+  pkg/tokens/workerd.js pkg/tokens/node.js pkg/tokens/square_oauth_edge.js pkg/tokens/square_oauth_edge_bg.wasm \
+  "$BINDGEN_MAIN/square_oauth_edge_bg.wasm" "$BINDGEN_TOKENS/square_oauth_edge_bg.wasm"; do
   if [ ! -f "$f" ]; then
     log "pkg/ is not built ($f is missing): run 'make bench' (it builds the package first)"
     exit 1
@@ -63,10 +75,20 @@ trap 'exit 130' INT TERM
 log "packing pkg/ and installing it into $WORK/consumer"
 mkdir -p "$WORK/consumer" "$WORK/artifacts"
 TARBALL=$(cd pkg && npm pack --pack-destination "$WORK" --silent | tail -1)
-# The inputs of the byte breakdown, taken right after the tarball (the harness checks that they
-# reproduce the packed .wasm).
-cp target/bindgen/square_oauth_edge_bg.wasm "$WORK/artifacts/square_oauth_edge_bg.bindgen.wasm"
-cp target/wasm32-unknown-unknown/release/square_oauth_edge.wasm "$WORK/artifacts/square_oauth_edge.release.wasm"
+# The inputs of the byte breakdowns, taken right after the tarball (the harness checks that they
+# reproduce the packed .wasm files): wasm-bindgen's output of each variant, and the optimised
+# .wasm each variant's build produced (the main one is the build without the `tokens` feature).
+# cargo's own output is that of the last variant built (the harness tells which by its exports).
+cp "$BINDGEN_MAIN/square_oauth_edge_bg.wasm" "$WORK/artifacts/square_oauth_edge_bg.bindgen.wasm"
+mkdir -p "$WORK/artifacts/tokens"
+cp "$BINDGEN_TOKENS/square_oauth_edge_bg.wasm" "$WORK/artifacts/tokens/square_oauth_edge_bg.bindgen.wasm"
+for v in main tokens; do
+  opt=target/bindgen/$v/square_oauth_edge_bg.opt.wasm
+  if [ -f "$opt" ]; then cp "$opt" "$WORK/artifacts/$v.build.opt.wasm"; fi
+done
+if [ -f target/wasm32-unknown-unknown/release/square_oauth_edge.wasm ]; then
+  cp target/wasm32-unknown-unknown/release/square_oauth_edge.wasm "$WORK/artifacts/square_oauth_edge.release.wasm"
+fi
 (
   cd "$WORK/consumer"
   printf '{ "name": "bench-consumer", "private": true, "type": "module" }\n' > package.json
@@ -89,8 +111,8 @@ FAKE_URL=$(sed -n 's/^FAKE_SQUARE_URL=//p' "$WORK/fake.out")
 log "fake Square at $FAKE_URL (core 1); clients on core 0"
 
 status=0
-taskset -c 0 node bench/harness.mjs --work "$WORK" --fake "$FAKE_URL" --out "$REPO/BENCHMARKS.md" || status=$?
+taskset -c 0 node bench/harness.mjs --work "$WORK" --fake "$FAKE_URL" --out "$BENCH_OUT" || status=$?
 # The raw numbers of the last run, for bench/render.mjs (target/ is not committed).
-if [ -f "$WORK/results.json" ]; then mkdir -p target && cp "$WORK/results.json" target/bench-results.json; fi
+if [ -f "$WORK/results.json" ]; then mkdir -p "$(dirname "$BENCH_RESULTS")" && cp "$WORK/results.json" "$BENCH_RESULTS"; fi
 [ "$status" -eq 0 ] || exit "$status"
 log "done in $(( $(date +%s) - BENCH_T0 )) s"

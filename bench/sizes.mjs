@@ -3,7 +3,7 @@
 // a name-section parser when twiggy is missing or fails).
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync, mkdirSync, copyFileSync } from "node:fs";
-import { join, dirname, basename } from "node:path";
+import { join, dirname, basename, posix } from "node:path";
 import { gzipSize } from "./lib.mjs";
 
 /**
@@ -13,24 +13,30 @@ import { gzipSize } from "./lib.mjs";
  * imports them cannot drop one from the count.
  */
 export const SHIPPED = ["workerd.js", "square_oauth_edge_bg.wasm", "square_oauth_edge.js", "errors.js"];
+/** The same for the token manager's entry, "square-oauth-edge/tokens" (its own glue and .wasm; errors.js is shared). */
+export const SHIPPED_TOKENS = ["tokens/workerd.js", "tokens/square_oauth_edge_bg.wasm", "tokens/square_oauth_edge.js", "errors.js"];
 
-export function shippedFiles(pkgDir) {
+/** The files of the package that `roots` load, transitively through relative imports (names relative to pkgDir). */
+export function reachedFiles(pkgDir, roots) {
   const seen = new Set();
   const visit = (name) => {
     if (seen.has(name) || !existsSync(join(pkgDir, name))) return;
     seen.add(name);
-    if (!name.endsWith(".js")) return;
+    if (!/\.c?js$/.test(name)) return;
     const src = readFileSync(join(pkgDir, name), "utf8");
-    // Minified modules have no space before `from` (`import{a}from"./x.js"`).
-    for (const m of src.matchAll(/(?:import|export)\s*(?:[^"';]*?from\s*)?["'](\.\/[^"']+)["']/g)) {
-      visit(m[1].slice(2));
+    // Minified modules have no space before `from` (`import{a}from"./x.js"`); the tokens entry
+    // imports the shared errors.js as "../errors.js".
+    for (const m of src.matchAll(/(?:import|export)\s*(?:[^"';]*?from\s*)?["'](\.\.?\/[^"'?]+)(?:\?[^"']*)?["']/g)) {
+      visit(posix.normalize(posix.join(posix.dirname(name), m[1])));
     }
   };
-  for (const f of SHIPPED) {
-    if (!existsSync(join(pkgDir, f))) throw new Error(`the package has no ${f}`);
-    visit(f);
-  }
-  return [...seen].map((name) => {
+  for (const f of roots) visit(f);
+  return [...seen];
+}
+
+export function shippedFiles(pkgDir, list = SHIPPED) {
+  for (const f of list) if (!existsSync(join(pkgDir, f))) throw new Error(`the package has no ${f}`);
+  return reachedFiles(pkgDir, list).map((name) => {
     const buf = readFileSync(join(pkgDir, name));
     return { name, bytes: buf.length, gzip: gzipSize(buf) };
   });
@@ -278,7 +284,7 @@ export function groupItems(items) {
  * Where the bytes of the shipped .wasm go. `bindgenWasm`: the wasm-bindgen output the package was
  * optimised from; `shippedWasm`: the package's .wasm; `releaseWasm`: cargo's output.
  */
-export function breakdown({ repo, wasmOpt, bindgenWasm, shippedWasm, releaseWasm, workDir }) {
+export function breakdown({ repo, wasmOpt, bindgenWasm, shippedWasm, releaseWasm, workDir, bindgenDir = "target/bindgen" }) {
   const out = { notes: [] };
   const flags = packageWasmOptFlags(repo);
   out.wasmOptFlags = flags;
@@ -290,14 +296,14 @@ export function breakdown({ repo, wasmOpt, bindgenWasm, shippedWasm, releaseWasm
   out.exact = Buffer.compare(readFileSync(plain), shipped) === 0;
   if (!out.exact) {
     out.notes.push(
-      `The names-kept rebuild (wasm-opt ${flags.join(" ")} -g) of target/bindgen does not reproduce the packed .wasm byte for byte ` +
+      `The names-kept rebuild (wasm-opt ${flags.join(" ")} -g) of ${bindgenDir} does not reproduce the packed .wasm byte for byte ` +
         `(${readFileSync(plain).length} vs ${shipped.length} bytes): the build changed between \`make package\` and this step, or the pipeline differs. Treat the breakdown as approximate.`,
     );
   }
   out.shippedBytes = shipped.length;
   out.shippedGzip = gzipSize(shipped);
   out.sections = parseWasm(shipped).sections;
-  out.release = existsSync(releaseWasm) ? { bytes: readFileSync(releaseWasm).length } : null;
+  out.release = releaseWasm && existsSync(releaseWasm) ? { bytes: readFileSync(releaseWasm).length } : null;
   out.bindgenBytes = readFileSync(bindgenWasm).length;
   const namedBuf = readFileSync(named);
   out.namedBytes = namedBuf.length;

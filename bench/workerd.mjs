@@ -1,18 +1,19 @@
 // workerd configs: one Worker per peer (esbuild bundle, plus our .wasm as its own module), the
 // outbound network opened to loopback (workerd refuses 127.0.0.1 otherwise), env bindings for the
-// fake's URL, the credentials and the refresh token.
+// fake's URL, the credentials, the refresh token and the ObtainToken answer it came with (JSON, for
+// the TokenManager peer).
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { CLIENT_ID, CLIENT_SECRET } from "./lib.mjs";
 
 // Cap'n Proto declaration names must be camelCase: raw → workerRaw.
 const capName = (id) => `worker${id[0].toUpperCase()}${id.slice(1)}`;
-const q = (s) => JSON.stringify(String(s)); // ASCII-only values here
+const q = (s) => JSON.stringify(String(s)); // ASCII-only values here (JSON's escapes are Cap'n Proto's)
 
 /**
  * workers: [{ name, dir (relative to the config's folder), wasm: bool, port, compatibilityDate, flags }]
  */
-export function writeConfig(configDir, workers, { baseUrl, refreshToken }) {
+export function writeConfig(configDir, workers, { baseUrl, refreshToken, token = "" }) {
   const services = workers.map((w) => `    (name = ${q(w.name)}, worker = .${capName(w.name)}),`).join("\n");
   const sockets = workers
     .map((w) => `    (name = ${q(`http_${w.name}`)}, address = ${q(`127.0.0.1:${w.port}`)}, http = (), service = ${q(w.name)}),`)
@@ -29,6 +30,7 @@ export function writeConfig(configDir, workers, { baseUrl, refreshToken }) {
     (name = "CLIENT_ID", text = ${q(CLIENT_ID)}),
     (name = "CLIENT_SECRET", text = ${q(CLIENT_SECRET)}),
     (name = "REFRESH_TOKEN", text = ${q(refreshToken)}),
+    (name = "TOKEN", text = ${q(token)}),
   ],
   globalOutbound = "internet",
 );`,
@@ -60,7 +62,7 @@ export function workerEntry(peer) {
 let call;
 export default {
   async fetch(request, env) {
-    call ??= client({ baseUrl: env.BASE_URL, clientId: env.CLIENT_ID, clientSecret: env.CLIENT_SECRET });
+    call ??= client({ baseUrl: env.BASE_URL, clientId: env.CLIENT_ID, clientSecret: env.CLIENT_SECRET, token: env.TOKEN });
     const n = Number(new URL(request.url).searchParams.get("n") ?? "1");
     let token;
     for (let i = 0; i < n; i++) {

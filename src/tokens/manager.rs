@@ -9,7 +9,7 @@
 //! so its memory alone keeps the refresh single.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use js_sys::{Function, Promise};
@@ -99,7 +99,7 @@ type KeyCache = Option<(Vec<u8>, Option<Vec<u8>>, Keys)>;
 /// The state that outlives one call: the refreshes in flight and the imported keys.
 #[derive(Default)]
 pub(crate) struct Engine {
-    flights: RefCell<HashMap<String, Flight>>,
+    flights: RefCell<BTreeMap<String, Flight>>,
     keys: RefCell<KeyCache>,
 }
 

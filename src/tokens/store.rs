@@ -6,7 +6,7 @@
 //! compare-and-swap (no ABA).
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::future::Future;
 use std::pin::Pin;
 
@@ -37,7 +37,7 @@ pub trait TokenStore {
 /// every manager given the same instance; lost when the process ends.
 #[derive(Debug, Default)]
 pub struct MemoryStore {
-    map: RefCell<HashMap<String, String>>,
+    map: RefCell<BTreeMap<String, String>>,
 }
 
 impl MemoryStore {

@@ -8,6 +8,10 @@
 #   4. every @ts-expect-error line fails without it      (expect-errors.mjs)
 #   5. the declarations match Square's spec              (check-spec.mjs)
 #   6. check-spec catches mutations of the declarations  (check-spec-selftest.mjs)
+#   T. the token manager's declarations (issue 13), before 2-6 so that they report on their own:
+#      tokens.ts type-checks under the three settings (tsconfig.tokens*.json), its @ts-expect-error
+#      lines do work (tokens-expect-errors.mjs), and check-tokens.mjs (codes, JSDoc, no `any`)
+#      passes and catches its mutations (--self-test)
 # Needs Node and the pinned TypeScript in tools/ (scripts/setup.sh node installs it).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -27,6 +31,26 @@ fi
 
 step "spec enums up to date"
 node scripts/gen-spec-enums.mjs --check
+
+# The token manager's steps do not stop the others: a failure is remembered and fails the run at the end.
+token_failures=()
+token_step() {
+  local name=$1
+  shift
+  step "token manager: $name"
+  if "$@"; then echo "ok"; else token_failures+=("$name"); fi
+}
+if [ ! -f pkg/tokens/index.d.ts ]; then
+  echo "tests/types: pkg/tokens/index.d.ts not found; run make package" >&2
+  token_failures+=("pkg/tokens/index.d.ts missing")
+else
+  for config in tsconfig.tokens.json tsconfig.tokens.strictest.json tsconfig.tokens.esnext.json; do
+    token_step "tsc -p tests/types/$config" "$tsc" -p "tests/types/$config" --pretty false
+  done
+  token_step "@ts-expect-error lines do work" node tests/types/tokens-expect-errors.mjs
+  token_step "declarations (codes, JSDoc, no any)" node tests/types/check-tokens.mjs
+  token_step "check-tokens self-test" node tests/types/check-tokens.mjs --self-test
+fi
 
 step "tsc $("$tsc" --version) -p tests/types/tsconfig.json"
 "$tsc" -p tests/types/tsconfig.json --pretty false
@@ -48,3 +72,8 @@ node tests/types/check-spec.mjs
 
 step "check-spec self-test"
 node tests/types/check-spec-selftest.mjs
+
+if [ ${#token_failures[@]} -gt 0 ]; then
+  printf '\nFAIL token manager steps: %s\n' "${token_failures[*]}" >&2
+  exit 1
+fi
