@@ -686,7 +686,8 @@ impl TokenManager {
     /// Acts on a verified webhook event: an `oauth.authorization.revoked` forgets the merchant
     /// (unless the stored authorization is newer: `STALE_WEBHOOK`); other types are ignored.
     pub async fn handle_webhook(&self, event: &WebhookEvent) -> Result<WebhookOutcome, Error> {
-        if event.event_type != REVOKED {
+        event.check()?;
+        if event.event_type() != REVOKED {
             return Ok(WebhookOutcome::Ignored);
         }
         let merchant_id = event
@@ -694,7 +695,7 @@ impl TokenManager {
             .as_deref()
             .ok_or_else(|| super::webhook::bad_event("has no merchant_id"))?;
         record::check_merchant_id(merchant_id, "event.merchant_id")?;
-        let created_at = parse_ms(&event.created_at);
+        let created_at = parse_ms(event.created_at.as_deref().unwrap_or_default());
         if !created_at.is_finite() {
             return Err(super::webhook::bad_event(
                 "has a created_at that is not a date",

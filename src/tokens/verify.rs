@@ -32,5 +32,6 @@ pub async fn verify_webhook(
     let event: WebhookEvent = doc
         .deserialize()
         .map_err(|_| bad_event("is not a Square event (type, event_id, created_at)"))?;
+    event.check()?;
     Ok((event, doc))
 }

@@ -28,13 +28,17 @@ pub struct WebhookEvent {
     #[serde(default)]
     #[tsify(optional)]
     pub merchant_id: Option<String>,
-    /// The event type, e.g. `oauth.authorization.revoked`.
+    /// The event type, e.g. `oauth.authorization.revoked`. (Optional to serde, so that a
+    /// mistyped member is reported by its name; [`WebhookEvent::check`] requires it.)
     #[serde(rename = "type")]
-    pub event_type: String,
+    #[tsify(type = "string")]
+    pub event_type: Option<String>,
     /// The event's unique ID (the same on every delivery of it).
-    pub event_id: String,
+    #[tsify(type = "string")]
+    pub event_id: Option<String>,
     /// When the event happened, RFC 3339.
-    pub created_at: String,
+    #[tsify(type = "string")]
+    pub created_at: Option<String>,
     /// The event's data: for a revocation,
     /// `{ type: "revocation", id, object: { revocation: { revoked_at, revoker_type } } }`.
     #[serde(default)]
@@ -52,9 +56,33 @@ export interface WebhookEventData {
     id?: string;
     /** The object, e.g. `{ revocation: { revoked_at, revoker_type } }` for a revocation. */
     object?: Record<string, unknown>;
-    [member: string]: unknown;
 }
 "#;
+
+impl WebhookEvent {
+    /// Checks that the event has its `type`, `event_id` and `created_at`
+    /// (`INVALID_WEBHOOK_EVENT`, naming the first one missing).
+    pub fn check(&self) -> Result<(), Error> {
+        for (value, name) in [
+            (&self.event_type, "type"),
+            (&self.event_id, "event_id"),
+            (&self.created_at, "created_at"),
+        ] {
+            if value.as_deref().is_none_or(str::is_empty) {
+                return Err(Error::new(
+                    ErrorCode::InvalidWebhookEvent,
+                    format!("the webhook event has no {name}"),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The event type (empty when absent).
+    pub fn event_type(&self) -> &str {
+        self.event_type.as_deref().unwrap_or_default()
+    }
+}
 
 string_enum! {
     /// What {@link TokenManager.handleWebhook} did with an event.

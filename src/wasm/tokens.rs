@@ -44,7 +44,9 @@ export interface TokenStore {
 
 /** A Durable Object namespace bound to {@link SquareTokenStore} (`env.SQUARE_TOKENS`). */
 export interface SquareTokenNamespace {
+    /** The ID of the object named `name` (the manager names one per application and merchant). */
     idFromName(name: string): unknown;
+    /** The stub of the object with that ID; the manager calls its `fetch`. */
     get(id: never): { fetch(input: string, init?: RequestInit): Promise<Response> };
 }
 "#;
@@ -76,39 +78,41 @@ const CALL_OPTIONS: Shape = Shape {
 };
 
 /// Options of {@link TokenManager}.
+// Every field is optional to serde, so that a mistyped one is reported by its name; the required
+// ones are checked after reading (`MISSING_FIELD`), and declared required to TypeScript.
 #[derive(Deserialize, Tsify)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenManagerOptions {
-    /// The client that refreshes and revokes. With a Durable Object store, its options travel
-    /// to the object (all but a custom `fetch`: the object calls the runtime's).
-    #[serde(with = "serde_wasm_bindgen::preserve")]
+    /// The client that refreshes and revokes, imported from this entry. With a Durable Object
+    /// store, its options travel to the object (all but a custom `fetch`: the object calls the
+    /// runtime's).
     #[tsify(type = "OAuthClient")]
-    pub client: JsValue,
+    client: Option<JsHandle>,
     /// Your application ID.
-    pub client_id: String,
+    #[tsify(type = "string")]
+    pub client_id: Option<String>,
     /// Your application secret (code flow). Omit it for a PKCE application, which then cannot
     /// {@link TokenManager.revoke}.
     #[serde(default)]
-    #[tsify(optional, type = "string")]
+    #[tsify(optional, type = "string | undefined")]
     pub client_secret: Option<Secret>,
     /// Where the sealed records live: a Durable Object namespace bound to
     /// {@link SquareTokenStore}, a {@link MemoryTokenStore}, or your own {@link TokenStore}.
-    #[serde(with = "serde_wasm_bindgen::preserve")]
     #[tsify(type = "SquareTokenNamespace | TokenStore")]
-    pub store: JsValue,
+    store: Option<JsHandle>,
     /// The base64 of 32 random bytes (`openssl rand -base64 32`), bound as a secret: seals every
     /// record with AES-256-GCM.
     #[tsify(type = "string")]
-    pub encryption_key: Secret,
-    /// The key before the last rotation: still opens older records; every write uses
-    /// `encryptionKey`.
+    pub encryption_key: Option<Secret>,
+    /// The key before the last rotation: still opens older records (which are sealed again
+    /// under `encryptionKey` when next read); every write uses `encryptionKey`.
     #[serde(default)]
-    #[tsify(optional, type = "string")]
+    #[tsify(optional, type = "string | undefined")]
     pub previous_encryption_key: Option<Secret>,
     /// Refresh tokens issued at least this many days ago (0 to 30). Default `7`, as Square
     /// recommends.
     #[serde(default)]
-    #[tsify(optional)]
+    #[tsify(optional, type = "number | undefined")]
     pub refresh_after_days: Option<f64>,
 }
 
@@ -117,18 +121,33 @@ pub struct TokenManagerOptions {
 #[serde(rename_all = "camelCase")]
 pub struct VerifyWebhookInput {
     /// The raw request body, exactly as received (`await request.text()`, or its bytes).
-    #[serde(with = "serde_wasm_bindgen::preserve")]
     #[tsify(type = "string | Uint8Array")]
-    pub body: JsValue,
+    body: Option<JsHandle>,
     /// The `x-square-hmacsha256-signature` header (`request.headers.get(…)`).
-    #[serde(default)]
     #[tsify(type = "string | null | undefined")]
     pub signature: Option<String>,
     /// The subscription's signature key (Developer Console → Webhooks).
     #[tsify(type = "string")]
-    pub signature_key: Secret,
+    pub signature_key: Option<Secret>,
     /// The notification URL exactly as registered for the subscription.
-    pub notification_url: String,
+    #[tsify(type = "string")]
+    pub notification_url: Option<String>,
+}
+
+/// A JavaScript value kept as it is (a client, a store, a body): serde-wasm-bindgen's `preserve`.
+/// As `Option<JsHandle>`, an absent member is `None` without `#[serde(default)]`, so that
+/// TypeScript still sees the member as required.
+struct JsHandle(JsValue);
+
+impl<'de> Deserialize<'de> for JsHandle {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        serde_wasm_bindgen::preserve::deserialize(d).map(JsHandle)
+    }
+}
+
+/// `Some` or `MISSING_FIELD` naming it.
+fn required<T>(value: Option<T>, field: &'static str) -> Result<T, Error> {
+    value.ok_or_else(|| Error::input(ErrorCode::MissingField, field, "is required"))
 }
 
 fn reject(e: Error) -> JsValue {
@@ -221,9 +240,12 @@ fn json_response(body: &str) -> Option<JsValue> {
 
 async fn verify(input: JsValue) -> Result<JsValue, Error> {
     let input: VerifyWebhookInput = read(&input, &INPUT)?;
-    let body = if let Some(text) = input.body.as_string() {
+    let body_value = required(input.body, "input.body")?.0;
+    let signature_key = required(input.signature_key, "input.signatureKey")?;
+    let notification_url = required(input.notification_url, "input.notificationUrl")?;
+    let body = if let Some(text) = body_value.as_string() {
         text.into_bytes()
-    } else if let Some(bytes) = input.body.dyn_ref::<Uint8Array>() {
+    } else if let Some(bytes) = body_value.dyn_ref::<Uint8Array>() {
         bytes.to_vec()
     } else {
         return Err(Error::input(
@@ -235,8 +257,8 @@ async fn verify(input: JsValue) -> Result<JsValue, Error> {
     let (_, doc) = tokens::verify_webhook(
         &body,
         input.signature.as_deref(),
-        &input.signature_key,
-        &input.notification_url,
+        &signature_key,
+        &notification_url,
     )
     .await?;
     Ok(doc.0)
@@ -250,7 +272,7 @@ async fn verify(input: JsValue) -> Result<JsValue, Error> {
 ///
 /// @example
 /// ```ts
-/// import { OAuthClient, TokenManager, SquareTokenStore } from "square-oauth-edge";
+/// import { OAuthClient, TokenManager, SquareTokenStore } from "square-oauth-edge/tokens";
 /// export { SquareTokenStore }; // the Durable Object class, bound as SQUARE_TOKENS
 ///
 /// const tokens = new TokenManager({
@@ -283,6 +305,10 @@ impl TokenManager {
 
     fn build(options: &JsValue) -> Result<TokenManager, Error> {
         let o: TokenManagerOptions = read(options, &OPTIONS)?;
+        let client_value = required(o.client, "options.client")?.0;
+        let client_id = required(o.client_id, "options.clientId")?;
+        let store_value = required(o.store, "options.store")?.0;
+        let encryption_key = required(o.encryption_key, "options.encryptionKey")?;
         let not_a_client = || {
             Error::input(
                 ErrorCode::InvalidType,
@@ -290,14 +316,14 @@ impl TokenManager {
                 "expected an OAuthClient imported from this entry (\"square-oauth-edge/tokens\")",
             )
         };
-        let share =
-            crate::tokens::store::method(&o.client, "__shareClient").ok_or_else(not_a_client)?;
-        let shared = share.call0(&o.client).map_err(|_| not_a_client())?;
+        let share = crate::tokens::store::method(&client_value, "__shareClient")
+            .ok_or_else(not_a_client)?;
+        let shared = share.call0(&client_value).map_err(|_| not_a_client())?;
         let client = OAuthClient::try_from_js_value(shared).map_err(|_| not_a_client())?;
-        let store = if crate::tokens::store::method(&o.store, "idFromName").is_some() {
-            Store::DurableObject(o.store)
+        let store = if crate::tokens::store::method(&store_value, "idFromName").is_some() {
+            Store::DurableObject(store_value)
         } else {
-            Store::Custom(Rc::new(JsStore::new(o.store).ok_or_else(|| {
+            Store::Custom(Rc::new(JsStore::new(store_value).ok_or_else(|| {
                 Error::input(
                     ErrorCode::InvalidType,
                     "options.store",
@@ -308,10 +334,10 @@ impl TokenManager {
         };
         let inner = tokens::TokenManager::new(TokenManagerConfig {
             client: client.client().clone(),
-            client_id: o.client_id,
+            client_id,
             client_secret: o.client_secret,
             store,
-            encryption_key: o.encryption_key,
+            encryption_key,
             previous_encryption_key: o.previous_encryption_key,
             refresh_after_days: o.refresh_after_days.unwrap_or(DEFAULT_REFRESH_AFTER_DAYS),
         })?;
@@ -425,7 +451,7 @@ impl MemoryTokenStore {
 }
 
 /// The Cloudflare Durable Object class of the token store: export it from your Worker
-/// (`export { SquareTokenStore } from "square-oauth-edge"`), bind a namespace to it
+/// (`export { SquareTokenStore } from "square-oauth-edge/tokens"`), bind a namespace to it
 /// (`class_name = "SquareTokenStore"`) and give that namespace to {@link TokenManager} as
 /// `store`. One object per application and merchant owns that merchant's refresh: every isolate
 /// asks it, it refreshes once and answers every waiter, and it keeps the sealed record in its

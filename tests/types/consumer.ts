@@ -44,6 +44,7 @@ import {
   type SquareApiError,
   type SquareErrorCode,
   type SquareFlowErrorCode,
+  type SquareTokenErrorCode,
   type SquareInputErrorCode,
   type SquareResponseErrorCode,
   type SquareTransportErrorCode,
@@ -291,6 +292,15 @@ function describe(code: SquareErrorCode): string {
     case "MISSING_CODE":
     case "STATE_MISMATCH":
       return "flow";
+    case "REAUTHORIZE_REQUIRED":
+    case "UNKNOWN_MERCHANT":
+    case "UNREADABLE_RECORD":
+    case "STORE_ERROR":
+    case "INVALID_WEBHOOK_SIGNATURE":
+    case "INVALID_WEBHOOK_EVENT":
+    case "STALE_WEBHOOK":
+    case "CRYPTO_ERROR":
+      return "tokens";
     default: {
       const exhaustive: never = code;
       return exhaustive;
@@ -302,7 +312,11 @@ use(describe);
 type _codeGroups = Expect<
   Equal<
     SquareErrorCode,
-    SquareInputErrorCode | SquareTransportErrorCode | SquareResponseErrorCode | SquareFlowErrorCode
+    | SquareInputErrorCode
+    | SquareTransportErrorCode
+    | SquareResponseErrorCode
+    | SquareFlowErrorCode
+    | SquareTokenErrorCode
   >
 >;
 
