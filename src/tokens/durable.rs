@@ -15,7 +15,7 @@
 
 use std::rc::Rc;
 
-use js_sys::{Array, Function, Object, Promise, Reflect};
+use js_sys::{Array, Object, Reflect};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -29,14 +29,6 @@ use crate::document::Document;
 use crate::error::{Error, ErrorCode};
 use crate::js::JsDocument;
 use crate::secret::Secret;
-
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(js_name = setTimeout)]
-    fn set_timeout(handler: &Function, ms: f64) -> JsValue;
-    #[wasm_bindgen(js_name = clearTimeout)]
-    fn clear_timeout(id: &JsValue);
-}
 
 /// What a front asks of an object.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -144,24 +136,19 @@ impl Namespace {
         // The object's work is bounded by the client's limits; this bounds the wait for it
         // (an object torn down mid-request, a lost answer) so that no caller hangs.
         let limit = lease_ms(settings.client.total_timeout_ms) + 2_000.0;
-        let mut timer = JsValue::UNDEFINED;
-        let timeout = Promise::new(&mut |resolve, _| {
-            timer = set_timeout(&resolve, limit);
-        });
-        let race = Promise::race(&Array::of2(&Promise::resolve(&fetched), &timeout));
-        let settled = JsFuture::from(race).await;
-        clear_timeout(&timer);
-        let response = settled
+        let response = super::store::within(&fetched, limit)
+            .await
             .map_err(|_| {
                 store_error("Durable Object request failed (the object was reset or unreachable)")
             })?
-            .dyn_into::<web_sys::Response>()
-            .map_err(|_| {
+            .ok_or_else(|| {
                 Error::new(
                     ErrorCode::Timeout,
                     format!("the Durable Object did not answer within {limit} ms"),
                 )
-            })?;
+            })?
+            .dyn_into::<web_sys::Response>()
+            .map_err(|_| bad_answer())?;
         let text = response.text().map_err(|_| bad_answer())?;
         let text = JsFuture::from(text)
             .await

@@ -88,7 +88,7 @@ pub fn store_error(what: &str) -> Error {
 }
 
 #[cfg(target_arch = "wasm32")]
-pub(crate) use js::method;
+pub(crate) use js::{method, within};
 #[cfg(target_arch = "wasm32")]
 pub use js::{DurableStorage, JsStore};
 
@@ -112,30 +112,65 @@ mod js {
             .and_then(|f| f.dyn_into::<Function>().ok())
     }
 
-    /// Awaits what a store method returned (a value or a thenable).
-    async fn settle(result: Result<JsValue, JsValue>, what: &str) -> Result<JsValue, Error> {
-        let value = result.map_err(|_| store_error(&format!("threw in {what}")))?;
-        JsFuture::from(Promise::resolve(&value))
-            .await
-            .map_err(|_| store_error(&format!("rejected in {what}")))
+    #[wasm_bindgen]
+    extern "C" {
+        #[wasm_bindgen(js_name = setTimeout)]
+        fn set_timeout(handler: &Function, ms: f64) -> JsValue;
+        #[wasm_bindgen(js_name = clearTimeout)]
+        fn clear_timeout(id: &JsValue);
     }
 
+    /// Awaits `value` (a value or a thenable) for at most `limit_ms`: `Ok(Some(answer))`,
+    /// `Ok(None)` when the time ran out first, `Err(reason)` when it rejected.
+    pub(crate) async fn within(value: &JsValue, limit_ms: f64) -> Result<Option<JsValue>, JsValue> {
+        let expired = js_sys::Object::new();
+        let mut timer = JsValue::UNDEFINED;
+        let timeout = Promise::new(&mut |resolve, _| {
+            let fire: Function =
+                JsValue::from(resolve.bind1(&JsValue::NULL, &expired)).unchecked_into();
+            timer = set_timeout(&fire, limit_ms);
+        });
+        let race = Promise::race(&js_sys::Array::of2(&Promise::resolve(value), &timeout));
+        let settled = JsFuture::from(race).await;
+        clear_timeout(&timer);
+        settled.map(|v| (v != JsValue::from(expired)).then_some(v))
+    }
+
+    /// Awaits what a store method returned (a value or a thenable), for at most `limit_ms`.
+    async fn settle(
+        result: Result<JsValue, JsValue>,
+        what: &str,
+        limit_ms: f64,
+    ) -> Result<JsValue, Error> {
+        let value = result.map_err(|_| store_error(&format!("threw in {what}")))?;
+        within(&value, limit_ms)
+            .await
+            .map_err(|_| store_error(&format!("rejected in {what}")))?
+            .ok_or_else(|| store_error(&format!("did not answer {what} within {limit_ms} ms")))
+    }
+
+    /// No time limit: a Durable Object's own storage.
+    const UNLIMITED: f64 = 2_147_483_647.0;
+
     /// A caller's store: an object with `get(key)` and `put(key, value, previous)`, each
-    /// returning its answer or a promise of it.
+    /// returning its answer or a promise of it within `limit_ms` (else `STORE_ERROR`, so that a
+    /// store that never answers cannot hang a caller).
     #[derive(Clone, Debug)]
     pub struct JsStore {
         object: JsValue,
         get: Function,
         put: Function,
+        limit_ms: f64,
     }
 
     impl JsStore {
         /// The store, if `object` has both methods.
-        pub fn new(object: JsValue) -> Option<JsStore> {
+        pub fn new(object: JsValue, limit_ms: u32) -> Option<JsStore> {
             Some(JsStore {
                 get: method(&object, "get")?,
                 put: method(&object, "put")?,
                 object,
+                limit_ms: f64::from(limit_ms),
             })
         }
     }
@@ -147,7 +182,12 @@ mod js {
     impl TokenStore for JsStore {
         fn get<'a>(&'a self, key: &'a str) -> LocalFuture<'a, Result<Option<String>, Error>> {
             Box::pin(async move {
-                let value = settle(self.get.call1(&self.object, &key.into()), "get").await?;
+                let value = settle(
+                    self.get.call1(&self.object, &key.into()),
+                    "get",
+                    self.limit_ms,
+                )
+                .await?;
                 if value.is_null() || value.is_undefined() {
                     return Ok(None);
                 }
@@ -171,7 +211,7 @@ mod js {
                     &optional(value),
                     &optional(previous),
                 );
-                settle(result, "put")
+                settle(result, "put", self.limit_ms)
                     .await?
                     .as_bool()
                     .ok_or_else(|| store_error("put did not answer a boolean"))
@@ -206,7 +246,8 @@ mod js {
     impl TokenStore for DurableStorage {
         fn get<'a>(&'a self, key: &'a str) -> LocalFuture<'a, Result<Option<String>, Error>> {
             Box::pin(async move {
-                let value = settle(self.get.call1(&self.storage, &key.into()), "get").await?;
+                let value =
+                    settle(self.get.call1(&self.storage, &key.into()), "get", UNLIMITED).await?;
                 Ok(value.as_string())
             })
         }
@@ -218,7 +259,8 @@ mod js {
             previous: Option<&'a str>,
         ) -> LocalFuture<'a, Result<bool, Error>> {
             Box::pin(async move {
-                let current = settle(self.get.call1(&self.storage, &key.into()), "get").await?;
+                let current =
+                    settle(self.get.call1(&self.storage, &key.into()), "get", UNLIMITED).await?;
                 if current.as_string().as_deref() != previous {
                     return Ok(false);
                 }
@@ -226,7 +268,7 @@ mod js {
                     Some(v) => self.put.call2(&self.storage, &key.into(), &v.into()),
                     None => self.delete.call1(&self.storage, &key.into()),
                 };
-                settle(result, "put").await.map(|_| true)
+                settle(result, "put", UNLIMITED).await.map(|_| true)
             })
         }
     }

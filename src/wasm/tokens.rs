@@ -323,14 +323,18 @@ impl TokenManager {
         let store = if crate::tokens::store::method(&store_value, "idFromName").is_some() {
             Store::DurableObject(store_value)
         } else {
-            Store::Custom(Rc::new(JsStore::new(store_value).ok_or_else(|| {
-                Error::input(
-                    ErrorCode::InvalidType,
-                    "options.store",
-                    "expected a Durable Object namespace (idFromName, get) or a token store \
+            // A store call may take as long as one attempt of the client.
+            let limit = client.client().config().timeout_ms;
+            Store::Custom(Rc::new(JsStore::new(store_value, limit).ok_or_else(
+                || {
+                    Error::input(
+                        ErrorCode::InvalidType,
+                        "options.store",
+                        "expected a Durable Object namespace (idFromName, get) or a token store \
                      (get, put)",
-                )
-            })?))
+                    )
+                },
+            )?))
         };
         let inner = tokens::TokenManager::new(TokenManagerConfig {
             client: client.client().clone(),

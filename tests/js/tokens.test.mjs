@@ -715,6 +715,21 @@ test("a store that throws, rejects or answers the wrong type: STORE_ERROR", asyn
   }
 });
 
+test("a store that never answers: STORE_ERROR once the client's attempt time limit has passed, not a hang", async () => {
+  const merchant = newMerchant();
+  const never = () => new Promise(() => {});
+  for (const [name, store, call] of [
+    ["get never settles", { get: never, put: () => true }, (tm) => tm.accessToken(merchant)],
+    ["put never settles", { get: () => null, put: never }, (tm) => tm.forget(merchant).then(() => tm.save({ access_token: "EAAA-x", merchant_id: merchant }))],
+  ]) {
+    const tm = new TokenManager({ client: client({ timeoutMs: 300 }), clientId: APP_ID, store, encryptionKey: KEY });
+    const started = performance.now();
+    await rejects(call(tm), "STORE_ERROR", name);
+    const took = performance.now() - started;
+    assert.ok(took >= 250 && took < 2_000, `${name}: settled after ${took} ms (limit 300 ms)`);
+  }
+});
+
 // =======================================================================================================
 // Tampered, moved, foreign and wrong-key records; rotation
 // =======================================================================================================
