@@ -1,7 +1,9 @@
 // The benchmark: our packed package vs raw fetch (the floor), oauth4webapi, square 46 and square 39,
 // all making the same ObtainToken call (grant_type=refresh_token, code flow with client_secret)
 // against the same local fake Square. Called by bench/run.sh (which packs and installs the package,
-// starts the fake on core 1 and runs this on core 0); writes BENCHMARKS.md.
+// starts the fake on core 1 and runs this on core 0); writes BENCHMARKS.md. Also the token manager's
+// entry, "square-oauth-edge/tokens" (issue 13): its shipped size against the main entry's, the proof
+// that the main entry holds none of it, and its cold starts (measureTokens, the oursTokens* peers).
 //   node bench/harness.mjs --work DIR --fake URL --out FILE
 import { parseArgs } from "node:util";
 import { mkdirSync, writeFileSync, copyFileSync, readFileSync, existsSync } from "node:fs";
@@ -177,7 +179,7 @@ function measureSizes() {
       workDir: join(WORK, "artifacts"),
       bindgenDir: "target/bindgen/main",
     });
-    if (RELEASE_VARIANT === "tokens") results.breakdown.releaseNote = "not kept: the build's last cargo run, the tokens variant, replaced it";
+    if (RELEASE_VARIANT === "tokens") results.breakdown.releaseNote = "size not known here: cargo's output in target/ is the tokens variant's, built after it";
   } catch (e) {
     fail("byte breakdown", "ours", e);
   }
@@ -381,7 +383,7 @@ async function coldWorkerd(refreshToken, tokenJson) {
 // wasm alone: compile + instantiate in fresh processes; memory after 10,000 calls.
 
 async function instantiateProbe() {
-  log(`wasm instantiate alone: ${N.instantiateRuns} Node + ${N.instantiateRunsDeno} Deno processes`);
+  log(`wasm instantiate alone: ${N.instantiateRuns} Node + ${N.instantiateRunsDeno} Deno processes, for each entry's .wasm`);
   const probe = join(CONSUMER, "probe-instantiate.mjs");
   writeFileSync(
     probe,

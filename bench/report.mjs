@@ -270,7 +270,7 @@ function tokenManagerSection(R, label) {
   const jsHits = (P.mainJsMentions ?? []).reduce((a, m) => a + m.hits, 0);
   const items = [
     `its .wasm exports ${P.mainExports} names, ${P.mainTokenExports?.length ? `**and ${P.mainTokenExports.length} of the token manager's: ${P.mainTokenExports.map(code).join(", ")}**` : "none of them the token manager's"} (a \`TokenManager\`, \`…TokenStore\` or webhook export), ` +
-      `where the tokens entry's .wasm exports ${P.tokensExports}, of them ${P.tokensTokenExports?.length ?? 0} the token manager's (${(P.tokensTokenExports ?? []).filter((n) => !/^__wbg_/.test(n)).map((n) => `\`${n}\``).join(", ")})` +
+      `where the tokens entry's .wasm exports ${P.tokensExports}, of them ${P.tokensTokenExports?.length ?? 0} the token manager's (${(P.tokensTokenExports ?? []).filter((n) => !/^__wbg_/.test(n)).map((n) => `\`${n}\``).join(", ")}${(P.tokensTokenExports ?? []).some((n) => /^__wbg_/.test(n)) ? `, and the classes' ${(P.tokensTokenExports ?? []).filter((n) => /^__wbg_/.test(n)).length} \`__wbg_…_free\`` : ""})` +
       (P.onlyInMain?.length ? `; the main .wasm exports ${P.onlyInMain.length} name(s) the tokens one does not: ${P.onlyInMain.map(code).join(", ")}` : "; every main export is also a tokens export"),
     `its files — every file \`exports["."]\` and \`main\` of its package.json name (${(P.mainEntries ?? []).map((n) => `\`${n}\``).join(", ")}) and what they import — are ${(P.mainReached ?? []).length} files at the package's root, ${P.mainReachesTokens?.length ? `**and ${P.mainReachesTokens.length} under tokens/: ${P.mainReachesTokens.join(", ")}**` : "none under tokens/"}; ` +
       `their JavaScript (the entries, the glue, errors.js, node.cjs with its bundled glue) names the token manager ${jsHits} times (\`TokenManager\`, \`…TokenStore\`, \`verifyWebhook\`, \`handleWebhook\`, \`tokenmanager_…\`), the tokens entry's glue ${fmtBytes(P.tokensGlueMentions)} times` +
@@ -303,7 +303,16 @@ function tokenManagerSection(R, label) {
       `Where the added bytes go: the .wasm's function bodies and data, by crate (raw bytes before gzip, ${tb.tool.replace(/ \(.*\)$/, "")} over a names-kept build of each entry's .wasm, grouped like the byte breakdown below${tb.exact ? "" : "; the tokens build's names-kept rebuild did **not** reproduce its .wasm, so approximate"}), ${signedB(addedTotal)} in all:`,
     );
     s.push("");
-    s.push(table(["group", "main entry", "tokens entry", "tokens − main"], grows.slice(0, 12).map((x) => [x.g, fmtBytes(x.a), fmtBytes(x.b), signedB(x.d)])));
+    const shown = grows.slice(0, 10);
+    const rest = grows.slice(10);
+    const growRows = shown.map((x) => [x.g, fmtBytes(x.a), fmtBytes(x.b), signedB(x.d)]);
+    if (rest.length) {
+      const a = rest.reduce((t, x) => t + x.a, 0);
+      const b = rest.reduce((t, x) => t + x.b, 0);
+      growRows.push([`${rest.length} other groups`, fmtBytes(a), fmtBytes(b), signedB(b - a)]);
+    }
+    growRows.push(["**all**", `**${fmtBytes(mb.items.reduce((t, x) => t + x.bytes, 0))}**`, `**${fmtBytes(tb.items.reduce((t, x) => t + x.bytes, 0))}**`, `**${signedB(addedTotal)}**`]);
+    s.push(table(["group", "main entry", "tokens entry", "tokens − main"], growRows));
     s.push("");
     const ret = (tb.exportsRetained ?? []).filter((e) => TOKEN_EXPORT.test(e.name) && !/__wbg_/.test(e.name));
     if (ret.length) {
@@ -327,7 +336,7 @@ function tokenManagerSection(R, label) {
         "A plain `obtainToken` user's cold start is the *main entry* row: its .wasm holds none of the token manager (above), so the manager adds nothing to it. " +
         "*tokens entry: import + obtainToken* is what a user of the manager pays at start for the same call (and what a plain user would pay if the manager were in the main entry); " +
         "*TokenManager + first accessToken* starts with an empty memory store, saves the seller's ObtainToken answer with `expires_at` one day away (due), and asks for a token: the manager opens the sealed record, refreshes it at the fake (the same one ObtainToken request as every other row), seals and stores the new tokens. " +
-        "Both columns of ratios are paired medians over rounds (a peer's time over raw fetch's, or minus the main entry's, in the same round).",
+        "Both comparisons are paired medians over rounds: a row's time over raw fetch's, and minus the main entry's, in the same round.",
     );
     s.push("");
     const rws = [];
@@ -656,9 +665,11 @@ export function writeReport(file, R) {
       "- Cold-start scripts end with an explicit `process.exit(0)` / `Deno.exit(0)` after printing the token, so no peer pays for idle keep-alive sockets. Deno runs with `-A` for every peer (the same flags for all), with its cache warmed by the untimed first round.",
       `- workerd: every peer's Worker uses compatibility date ${v.workerdCompatDate} (so \`nodejs_compat\` is on for all, which square 39 needs), and an outbound network that allows loopback. Its bundle for square 39 is built for platform node with a \`createRequire\` shim; the others for the browser platform with the workerd conditions.`,
       "- Warm numbers share one Node process and its connection pool; p99 on this VM measures the VM, so only medians and paired ratios are reported.",
-      "- The token manager's entry (issue 13) is measured in the cold starts, their phases and *The wasm alone* only, not in the warm measures (issue 13 asks what it adds to the shipped size and to the start; its `obtainToken` runs the same Rust code as the main entry's, in a larger .wasm). Its TokenManager row uses a fixed benchmark encryption key and the ObtainToken answer the refresh token was minted with (bench/peers/oursTokenManager.mjs).",
+      R.tokens && "- The token manager's entry (issue 13) is measured in the cold starts, their phases and *The wasm alone* only, not in the warm measures (issue 13 asks what it adds to the shipped size and to the start; its `obtainToken` runs the same Rust code as the main entry's, in a larger .wasm). Its TokenManager row uses a fixed benchmark encryption key and the ObtainToken answer the refresh token was minted with (bench/peers/oursTokenManager.mjs).",
       "- Counts are modest to keep `make bench` well under 15 minutes on 2 cores (see each section). `BENCH_QUICK=1 make bench` runs tiny counts, for trying the harness only (`BENCH_OUT=FILE` writes that report elsewhere than BENCHMARKS.md).",
-    ].join("\n"),
+    ]
+      .filter(Boolean)
+      .join("\n"),
   );
   s.push("");
   if (R.failures.length) {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The benchmark (issue 6; bounds of issue 11): our packed package vs raw fetch, oauth4webapi,
-# square 46 and square 39, all making the same ObtainToken call against one local fake Square;
-# writes BENCHMARKS.md.
+# square 46 and square 39, all making the same ObtainToken call against one local fake Square,
+# and what the token manager's separate entry, square-oauth-edge/tokens, adds (issue 13: size and
+# cold start); writes BENCHMARKS.md.
 # Called by `make bench` after `make package`. Not part of `make test`.
 # Knobs (environment):
 #   BENCH_QUICK=1     tiny counts, to try the harness (do not commit that BENCHMARKS.md)
