@@ -7,7 +7,7 @@
 //   node bench/harness.mjs --work DIR --fake URL --out FILE
 import { parseArgs } from "node:util";
 import { mkdirSync, writeFileSync, copyFileSync, readFileSync, existsSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { execFileSync } from "node:child_process";
 import {
@@ -84,7 +84,7 @@ const WORKERD_COMPAT_DATE = process.env.BENCH_WORKERD_COMPAT_DATE ?? "2026-11-01
 const log = (...a) => console.error("[bench]", ...a);
 const results = { N, peers: PEERS, failures: [], started: new Date().toISOString() };
 const WARM_PEERS = PEERS.filter((p) => !p.coldOnly);
-const WASM_DIR = { main: "", tokens: "tokens/" }; // where an entry's .wasm sits in the package
+const WASM_FILE = { main: "square_oauth_edge_bg.wasm", tokens: "tokens/square_oauth_edge_tokens_bg.wasm" }; // each entry's .wasm in the package
 const fail = (where, peer, e) => {
   const msg = String(e?.message ?? e).split("\n")[0].slice(0, 300);
   results.failures.push({ where, peer, msg });
@@ -155,9 +155,9 @@ function measureSizes() {
     b.node = bundle(BIN.esbuild, join(CONSUMER, `cold-${p.id}.mjs`), join(WORK, "bundles-node", `${p.id}.js`), "node");
     if (p.entry) {
       // The Worker's .wasm module: the one of the entry the peer imports.
-      const wasmName = `${WASM_DIR[p.entry]}square_oauth_edge_bg.wasm`;
+      const wasmName = WASM_FILE[p.entry];
       const buf = readFileSync(join(PKG_DIR, wasmName));
-      copyFileSync(join(PKG_DIR, wasmName), join(dir, "square_oauth_edge_bg.wasm"));
+      copyFileSync(join(PKG_DIR, wasmName), join(dir, basename(wasmName)));
       b.wasmGzip = p.entry === "main" ? wasmFile.gzip : gzipSize(buf);
       b.wasmBytes = buf.length;
     }
@@ -230,7 +230,7 @@ function measureTokens() {
 
   // Proof that a plain obtainToken user loads none of the token manager.
   const mainBuf = readFileSync(join(PKG_DIR, "square_oauth_edge_bg.wasm"));
-  const tokBuf = readFileSync(join(PKG_DIR, "tokens/square_oauth_edge_bg.wasm"));
+  const tokBuf = readFileSync(join(PKG_DIR, WASM_FILE.tokens));
   const mainEx = wasmExports(mainBuf);
   const tokEx = wasmExports(tokBuf);
   const pkgJson = JSON.parse(readFileSync(join(PKG_DIR, "package.json"), "utf8"));
@@ -275,7 +275,7 @@ function measureTokens() {
       repo: REPO,
       wasmOpt: BIN.wasmOpt,
       bindgenWasm: join(WORK, "artifacts/tokens/square_oauth_edge_bg.bindgen.wasm"),
-      shippedWasm: join(PKG_DIR, "tokens/square_oauth_edge_bg.wasm"),
+      shippedWasm: join(PKG_DIR, WASM_FILE.tokens),
       releaseWasm: RELEASE_VARIANT === "tokens" ? join(WORK, "artifacts/square_oauth_edge.release.wasm") : null,
       workDir: join(WORK, "artifacts/tokens"),
       bindgenDir: "target/bindgen/tokens",
@@ -345,7 +345,8 @@ async function coldDeno(refreshToken, tokenJson) {
 }
 
 function workerSpec(id, port) {
-  return { name: id, dir: id, wasm: !!PEERS.find((p) => p.id === id)?.entry, port, compatibilityDate: WORKERD_COMPAT_DATE, flags: [] };
+  const entry = PEERS.find((p) => p.id === id)?.entry;
+  return { name: id, dir: id, wasm: entry ? basename(WASM_FILE[entry]) : null, port, compatibilityDate: WORKERD_COMPAT_DATE, flags: [] };
 }
 
 async function coldWorkerd(refreshToken, tokenJson) {
@@ -392,7 +393,8 @@ async function instantiateProbe() {
 const [sub = ""] = globalThis.Deno ? Deno.args : process.argv.slice(2);
 const dir = new URL("./node_modules/square-oauth-edge/" + sub, import.meta.url);
 const glue = await import(new URL("square_oauth_edge.js", dir));
-const bytes = globalThis.Deno ? Deno.readFileSync(new URL("square_oauth_edge_bg.wasm", dir)) : (await import("node:fs")).readFileSync(new URL("square_oauth_edge_bg.wasm", dir));
+const wasm = sub ? "square_oauth_edge_tokens_bg.wasm" : "square_oauth_edge_bg.wasm";
+const bytes = globalThis.Deno ? Deno.readFileSync(new URL(wasm, dir)) : (await import("node:fs")).readFileSync(new URL(wasm, dir));
 const t0 = performance.now();
 const module = new WebAssembly.Module(bytes);
 const t1 = performance.now();

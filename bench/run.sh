@@ -22,7 +22,7 @@ log() { printf '[bench] %s\n' "$*" >&2; }
 BINDGEN_MAIN=target/bindgen/main
 BINDGEN_TOKENS=target/bindgen/tokens
 for f in pkg/workerd.js pkg/node.js pkg/square_oauth_edge.js pkg/errors.js pkg/square_oauth_edge_bg.wasm \
-  pkg/tokens/workerd.js pkg/tokens/node.js pkg/tokens/square_oauth_edge.js pkg/tokens/square_oauth_edge_bg.wasm \
+  pkg/tokens/workerd.js pkg/tokens/node.js pkg/tokens/square_oauth_edge.js pkg/tokens/square_oauth_edge_tokens_bg.wasm \
   "$BINDGEN_MAIN/square_oauth_edge_bg.wasm" "$BINDGEN_TOKENS/square_oauth_edge_bg.wasm"; do
   if [ ! -f "$f" ]; then
     log "pkg/ is not built ($f is missing): run 'make bench' (it builds the package first)"

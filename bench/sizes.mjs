@@ -14,7 +14,7 @@ import { gzipSize } from "./lib.mjs";
  */
 export const SHIPPED = ["workerd.js", "square_oauth_edge_bg.wasm", "square_oauth_edge.js", "errors.js"];
 /** The same for the token manager's entry, "square-oauth-edge/tokens" (its own glue and .wasm; errors.js is shared). */
-export const SHIPPED_TOKENS = ["tokens/workerd.js", "tokens/square_oauth_edge_bg.wasm", "tokens/square_oauth_edge.js", "errors.js"];
+export const SHIPPED_TOKENS = ["tokens/workerd.js", "tokens/square_oauth_edge_tokens_bg.wasm", "tokens/square_oauth_edge.js", "errors.js"];
 
 /** The files of the package that `roots` load, transitively through relative imports (names relative to pkgDir). */
 export function reachedFiles(pkgDir, roots) {

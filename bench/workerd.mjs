@@ -22,7 +22,7 @@ export function writeConfig(configDir, workers, { baseUrl, refreshToken, token =
     .map(
       (w) => `const ${capName(w.name)} :Workerd.Worker = (
   modules = [
-    (name = "worker.js", esModule = embed ${q(`${w.dir}/worker.js`)}),${w.wasm ? `\n    (name = "square_oauth_edge_bg.wasm", wasm = embed ${q(`${w.dir}/square_oauth_edge_bg.wasm`)}),` : ""}
+    (name = "worker.js", esModule = embed ${q(`${w.dir}/worker.js`)}),${w.wasm ? `\n    (name = ${q(w.wasm)}, wasm = embed ${q(`${w.dir}/${w.wasm}`)}),` : ""}
   ],
   compatibilityDate = ${q(w.compatibilityDate)},${w.flags?.length ? `\n  compatibilityFlags = [${w.flags.map(q).join(", ")}],` : ""}
   bindings = [

@@ -25,8 +25,11 @@ rm -rf "$OUT" && mkdir -p "$OUT"
 # that `instanceof SquareError` holds across the two entries.
 variant() {
   local name=$1 features=$2 sub=$3
-  local gen=$GEN/$name out=$OUT${sub:+/$sub} errors=./errors.js
-  [ -n "$sub" ] && errors=../errors.js
+  local gen=$GEN/$name out=$OUT${sub:+/$sub} errors=./errors.js wasm=square_oauth_edge_bg.wasm
+  # The tokens entry's .wasm has a name of its own: a bundler that keeps `.wasm` imports as
+  # written (esbuild --external:*.wasm, then workerd's flat module names) must not take one for
+  # the other.
+  [ -n "$sub" ] && errors=../errors.js wasm=square_oauth_edge_${name}_bg.wasm
   cargo build $quiet --release --target wasm32-unknown-unknown --no-default-features --features "$features"
   mkdir -p "$gen" "$out"
   wasm-bindgen "$WASM" --out-dir "$gen" --target web
@@ -43,13 +46,17 @@ variant() {
   sed -i "s#\./$snippet#$errors#" "$gen/square_oauth_edge.js"
   grep -q "'$errors'\|\"$errors\"" "$gen/square_oauth_edge.js" || { echo "the glue does not import $errors" >&2; exit 1; }
 
-  cp "$gen/square_oauth_edge_bg.opt.wasm" "$out/square_oauth_edge_bg.wasm"
+  cp "$gen/square_oauth_edge_bg.opt.wasm" "$out/$wasm"
   cp pkg-template/{node.js,workerd.js,edge-light.js,deno.js,browser.js,node-cjs.js,exports.js,tokens-exports.js} "$gen/"
   # Where the glue and the entries find errors.js (bundling node.cjs takes it in).
   cp pkg-template/errors.js "$gen/$errors"
   sed -i "s#\./errors\.js#$errors#" "$gen/exports.js"
   if [ -n "$sub" ]; then
-    sed -i 's#"\./exports\.js"#"./tokens-exports.js"#' "$gen"/{node.js,workerd.js,edge-light.js,deno.js,browser.js,node-cjs.js}
+    sed -i -e 's#"\./exports\.js"#"./tokens-exports.js"#' -e "s#square_oauth_edge_bg\.wasm#$wasm#" \
+      "$gen"/{node.js,workerd.js,edge-light.js,deno.js,browser.js,node-cjs.js}
+    # The glue's own default (`new URL("square_oauth_edge_bg.wasm", import.meta.url)`, which
+    # bundlers see) names this entry's file too.
+    sed -i "s#square_oauth_edge_bg\.wasm#$wasm#" "$gen/square_oauth_edge.js"
   fi
   # Each entry is one ES module (the exports bundled in) over the glue and errors.js, which stay
   # their own modules so that every entry and the tests reach the same instance. Comments and
@@ -60,13 +67,21 @@ variant() {
   # import, which esbuild keeps as written once told the target supports it).
   for entry in node.js workerd.js edge-light.js deno.js browser.js; do
     "$TOOLS/esbuild" "$gen/$entry" --bundle --format=esm --platform=neutral --target=es2022 --supported:import-source=true \
-      --external:./square_oauth_edge_bg.wasm '--external:./square_oauth_edge_bg.wasm?module' \
+      "--external:./$wasm" "--external:./$wasm?module" \
       --external:./square_oauth_edge.js "--external:$errors" \
       --external:'node:*' --minify-whitespace --minify-syntax --log-level=error --outfile="$out/$entry"
   done
   "$TOOLS/esbuild" "$gen/square_oauth_edge.js" --minify-whitespace --minify-syntax --log-level=error \
     --outfile="$out/square_oauth_edge.js"
-  "$TOOLS/esbuild" "$gen/node-cjs.js" --bundle --format=cjs --platform=node \
+  # node.cjs: CommonJS with the glue bundled in. errors.cjs (the CommonJS build of errors.js, at
+  # the package's root) stays outside, so that both entries' node.cjs require the one SquareError.
+  local cjs_errors=./errors.cjs
+  [ -n "$sub" ] && cjs_errors=../errors.cjs
+  mkdir -p "$gen/cjs"
+  for f in node-cjs.js exports.js tokens-exports.js square_oauth_edge.js; do
+    sed "s#[\"']$errors[\"']#\"$cjs_errors\"#" "$gen/$f" >"$gen/cjs/$f"
+  done
+  "$TOOLS/esbuild" "$gen/cjs/node-cjs.js" --bundle --format=cjs --platform=node "--external:$cjs_errors" \
     --minify-whitespace --minify-syntax --log-level=error --outfile="$out/node.cjs"
   node scripts/assemble-dts.mjs "$gen/square_oauth_edge.d.ts" pkg-template/index.d.ts "$out/index.d.ts"
   cp "$out/index.d.ts" "$out/index.d.cts"
@@ -77,6 +92,8 @@ variant main js ""
 variant tokens js,tokens tokens
 "$TOOLS/esbuild" pkg-template/errors.js --minify-whitespace --minify-syntax --log-level=error \
   --outfile="$OUT/errors.js"
+"$TOOLS/esbuild" pkg-template/errors.js --format=cjs --minify-whitespace --minify-syntax --log-level=error \
+  --outfile="$OUT/errors.cjs"
 cp pkg-template/package.json "$OUT/"
 cp README.md LICENSE "$OUT/" 2>/dev/null || true
 total=0
@@ -84,8 +101,8 @@ for f in workerd.js square_oauth_edge.js errors.js square_oauth_edge_bg.wasm; do
   total=$((total + $(gzip -9c "$OUT/$f" | wc -c)))
 done
 tokens_total=$(( $(gzip -9c "$OUT/errors.js" | wc -c) ))
-for f in tokens/workerd.js tokens/square_oauth_edge.js tokens/square_oauth_edge_bg.wasm; do
+for f in tokens/workerd.js tokens/square_oauth_edge.js tokens/square_oauth_edge_tokens_bg.wasm; do
   tokens_total=$((tokens_total + $(gzip -9c "$OUT/$f" | wc -c)))
 done
 printf '[package] pkg/ built: %s bytes wasm; %s bytes gzip -9 shipped to a Worker (wasm + glue + JS, file by file); the tokens entry: %s bytes wasm, %s bytes gzip -9\n' \
-  "$(wc -c < "$OUT/square_oauth_edge_bg.wasm")" "$total" "$(wc -c < "$OUT/tokens/square_oauth_edge_bg.wasm")" "$tokens_total" >&2
+  "$(wc -c < "$OUT/square_oauth_edge_bg.wasm")" "$total" "$(wc -c < "$OUT/tokens/square_oauth_edge_tokens_bg.wasm")" "$tokens_total" >&2

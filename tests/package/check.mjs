@@ -52,7 +52,7 @@ for (const f of pack.files) console.log(`[package]   ${String(f.size).padStart(8
     "--no-definitely-typed",
     "--exclude-entrypoints",
     "./square_oauth_edge_bg.wasm",
-    "./tokens/square_oauth_edge_bg.wasm",
+    "./tokens/square_oauth_edge_tokens_bg.wasm",
     "--format",
     "table",
     "--no-emoji",

@@ -3,11 +3,16 @@
 //   TARBALL   the packed package (npm pack of pkg/), outside the repo
 //   WORK      a temporary folder outside the repo, where consumer projects are created
 import { spawn } from "node:child_process";
-import { mkdirSync, writeFileSync, copyFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync, copyFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startFakeSquare } from "../fake-square/server.mjs";
+import { CALLS } from "./scenario.mjs";
+import { TOKENS_CALLS } from "./tokens-scenario.mjs";
+
+/** Every row runs both scenarios: the main entry's calls, then the tokens entry's. */
+export const ROW_CALLS = [...CALLS, ...TOKENS_CALLS];
 
 export const HERE = dirname(fileURLToPath(import.meta.url));
 export const REPO = resolve(HERE, "../..");
@@ -145,35 +150,59 @@ export function startFake() {
 }
 
 // ---- consumer projects ----------------------------------------------------------------------------
+/** The scenario files every consumer imports (next to it, or one folder up for a Vercel function). */
+export const SCENARIO_FILES = ["scenario.mjs", "tokens-scenario.mjs"];
+
 /**
  * Creates $WORK/<name>, a fresh consumer project outside the repo, and installs the tarball into
- * it with npm (offline: the package has no dependencies). Copies the shared scenario next to it.
+ * it with npm (offline: the package has no dependencies). Copies the shared scenarios next to it
+ * (scenario.mjs, the main entry's; tokens-scenario.mjs, the "square-oauth-edge/tokens" entry's).
  */
 export async function makeConsumer(name, { type = "module", extra = {} } = {}) {
   const dir = join(env("WORK"), name);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, "package.json"), JSON.stringify({ name: `consumer-${name}`, private: true, type, ...extra }, null, 2));
   await must("npm", ["install", env("TARBALL"), "--no-audit", "--no-fund", "--offline", "--loglevel=error"], { cwd: dir });
-  copyFileSync(join(HERE, "scenario.mjs"), join(dir, "scenario.mjs"));
+  for (const f of SCENARIO_FILES) copyFileSync(join(HERE, f), join(dir, f));
   return dir;
+}
+
+/**
+ * The .wasm files of the package installed in a consumer project, as paths inside the package
+ * (its `files` list: "square_oauth_edge_bg.wasm", "tokens/square_oauth_edge_bg.wasm"), main entry's
+ * first. The rows check that every one of them reached the runtime, whatever their names.
+ */
+export function packageWasmFiles(consumerDir) {
+  const manifest = JSON.parse(readFileSync(join(consumerDir, "node_modules/square-oauth-edge/package.json"), "utf8"));
+  const wasm = manifest.files.filter((f) => f.endsWith(".wasm")).sort((a, b) => a.split("/").length - b.split("/").length || a.localeCompare(b));
+  if (wasm.length !== 2) throw new Error(`expected two .wasm files in the package (one per entry), its files list has: ${wasm.join(", ")}`);
+  return wasm;
 }
 
 // ---- reporting ----------------------------------------------------------------------------------
 /**
- * Prints the runtime's one result line (and each failed call below it) and sets the exit code.
- * `result` is what runScenario returned, or an Error when the runtime could not run it at all.
+ * Prints the runtime's one result line (and each failed call below it, then each `cause:` the
+ * driver found for failures, then each observation, a `note:` that is no failure) and sets the
+ * exit code. `result` is the row's combined result (the main scenario's calls and the tokens
+ * scenario's, see tokens-scenario.mjs combine()), or an Error when the runtime could not run it.
  */
-export function report(runtime, version, result) {
+export function report(runtime, version, result, { causes = [] } = {}) {
   if (result instanceof Error || !result || typeof result.passed !== "number") {
     const msg = result instanceof Error ? result.stack || result.message : JSON.stringify(result);
     console.log(`FAIL ${runtime} (${version}): 0 calls passed: did not run`);
     console.log(indent(msg));
+    for (const c of causes) console.log(indent(`cause: ${c}`));
     process.exitCode = 1;
     return;
   }
-  const ok = result.failed === 0 && result.passed === result.total && result.calls.length === result.total;
+  // A row that ran fewer (or other) calls than both scenarios have fails, even if all it ran passed.
+  const complete = result.total === ROW_CALLS.length && result.calls.every((c, i) => c.name === ROW_CALLS[i]);
+  const ok = complete && result.failed === 0 && result.passed === result.total && result.calls.length === result.total;
   console.log(`${ok ? "PASS" : "FAIL"} ${runtime} (${version}): ${result.passed}/${result.total} calls passed`);
   for (const c of result.calls) if (!c.ok) console.log(indent(`✗ ${c.name}: ${c.error}`));
+  if (!complete) console.log(indent(`✗ expected the ${ROW_CALLS.length} calls of scenario.mjs and tokens-scenario.mjs, the row ran: ${result.calls.map((c) => c.name).join(" | ")}`));
+  for (const c of causes) console.log(indent(`cause: ${c}`));
+  for (const n of result.notes ?? []) console.log(indent(`note: ${n}`));
   if (!ok) process.exitCode = 1;
 }
 

@@ -1,5 +1,6 @@
 // Runtime matrix: headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core), a
-// page importing the packed package by its name, three ways:
+// page importing the packed package by its name (both entries, "square-oauth-edge" and
+// "square-oauth-edge/tokens", each with its own .wasm of the same file name), three ways:
 //   - vite:     the consumer project built by `vite build` (the `browser` condition; Vite turns the
 //               entry's `new URL("…_bg.wasm", import.meta.url)` into an emitted asset);
 //   - vite-dev: the same project (no vite.config, so no optimizeDeps setting) served by Vite's dev
@@ -13,7 +14,7 @@
 import { copyFileSync, createReadStream, mkdirSync, readFileSync, statSync } from "node:fs";
 import { createServer } from "node:http";
 import { extname, join, normalize, sep } from "node:path";
-import { CLIENT_ID, CLIENT_SECRET, HERE, TOOLS_MODULES, freePort, main, makeConsumer, must, report, startFake, startServer } from "./lib.mjs";
+import { CLIENT_ID, CLIENT_SECRET, HERE, TOOLS_MODULES, freePort, main, makeConsumer, must, packageWasmFiles, report, startFake, startServer } from "./lib.mjs";
 
 const CHROMIUM = "/usr/bin/chromium";
 const TYPES = { ".html": "text/html", ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm", ".json": "application/json", ".map": "application/json" };
@@ -123,23 +124,36 @@ await main(RUNTIME, async () => {
     });
     const out = await tab.evaluate(() => window.__scenario);
     if (out.error) throw new Error(`${out.error}\n${log.join("\n")}`);
-    // The .wasm must have come from the installed package (plain, and Vite's dev server, which
-    // serves it from node_modules under its /node_modules/ or /@fs/ paths) or from Vite's emitted
-    // asset (build).
-    const wasmPath = {
-      plain: /^\/node_modules\/square-oauth-edge\/square_oauth_edge_bg\.wasm$/,
-      "vite-dev": /\/node_modules\/square-oauth-edge\/square_oauth_edge_bg\.wasm$/,
-      vite: /^\/assets\/square_oauth_edge_bg-[\w-]+\.wasm$/,
-    }[variant];
-    const wasm = fetched.filter((f) => wasmPath.test(f.path) && f.status === 200 && f.type.startsWith("application/wasm"));
-    if (wasm.length === 0) {
-      throw new Error(`the page did not load the .wasm (${wasmPath}); fetched: ${fetched.map((f) => `${f.path} ${f.status} ${f.type}`).join(", ")}`);
+    // Each entry's .wasm must have come from the installed package (plain, and Vite's dev server,
+    // which serves it from node_modules under its /node_modules/ or /@fs/ paths) or from Vite's
+    // emitted assets (build: two assets, the two files' hashes apart).
+    const loaded = (re) => fetched.filter((f) => re.test(f.path) && f.status === 200 && f.type.startsWith("application/wasm"));
+    const listing = () => fetched.map((f) => `${f.path} ${f.status} ${f.type}`).join(", ");
+    const wasmFiles = packageWasmFiles(dir);
+    const escape = (t) => t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    if (variant === "vite") {
+      // Vite names an asset <name>-<hash>.<ext>: one per file, the hashes apart.
+      const names = [...new Set(wasmFiles.map((f) => f.split("/").pop().replace(/\.wasm$/, "")))];
+      const asset = new RegExp(`^/assets/(${names.map(escape).join("|")})-[\\w-]+\\.wasm$`);
+      const assets = [...new Set(loaded(asset).map((f) => f.path))];
+      if (assets.length !== wasmFiles.length) throw new Error(`expected the page to load ${wasmFiles.length} .wasm assets (one per entry, ${asset}); fetched: ${listing()}`);
+      for (const a of assets) if (!served.includes(a)) throw new Error(`the server did not serve ${a}; served: ${served.join(", ")}`);
+    } else {
+      const prefix = variant === "plain" ? "^" : "";
+      for (const file of wasmFiles) {
+        const re = new RegExp(`${prefix}/node_modules/square-oauth-edge/${escape(file)}$`);
+        if (loaded(re).length === 0) throw new Error(`the page did not load the package's ${file} (${re}); fetched: ${listing()}`);
+        if (variant === "plain" && !served.some((p) => re.test(p))) throw new Error(`the server did not serve ${file}; served: ${served.join(", ")}`);
+      }
     }
-    if (variant !== "vite-dev" && !served.some((p) => wasmPath.test(p))) throw new Error(`the server did not serve the .wasm (${wasmPath}); served: ${served.join(", ")}`);
-    // With no optimizeDeps setting, the dev server must have pre-bundled the package: the case
-    // where a pre-bundled entry could lose its .wasm URL.
-    if (variant === "vite-dev" && !fetched.some((f) => /^\/node_modules\/\.vite\/deps\/square-oauth-edge\.js$/.test(f.path) && f.status === 200)) {
-      throw new Error(`the dev server did not pre-bundle the package; fetched: ${fetched.map((f) => f.path).join(", ")}`);
+    // With no optimizeDeps setting, the dev server must have pre-bundled both entries: the case
+    // where a pre-bundled entry could lose its .wasm URL (or take the other entry's).
+    if (variant === "vite-dev") {
+      for (const dep of ["square-oauth-edge", "square-oauth-edge_tokens"]) {
+        if (!fetched.some((f) => f.path === `/node_modules/.vite/deps/${dep}.js` && f.status === 200)) {
+          throw new Error(`the dev server did not pre-bundle ${dep}; fetched: ${fetched.map((f) => f.path).join(", ")}`);
+        }
+      }
     }
     report(RUNTIME, `chromium ${version.replace(/^HeadlessChrome\//, "")}${extra}`, out.result);
   } finally {

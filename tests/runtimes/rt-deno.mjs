@@ -5,7 +5,8 @@
 //     README shows it: Deno installs the package into its own cache from a registry, here a
 //     minimal one served by this driver on a loopback port (NPM_CONFIG_REGISTRY) that has only
 //     the tarball.
-// Either way the `deno` export condition picks deno.js.
+// Either way the `deno` export condition picks deno.js, and tokens/deno.js for the consumer's
+// second import, "square-oauth-edge/tokens" (npm:square-oauth-edge/tokens).
 //
 // Permissions: --allow-net for the fake's host:port, and nothing else (--no-prompt: any other
 // access throws NotCapable). deno.js gets its .wasm through the module graph (`import source`),
@@ -16,7 +17,7 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { CLIENT_ID, CLIENT_SECRET, HERE, TOOLS_BIN, env, main, makeConsumer, report, run, startFake } from "./lib.mjs";
+import { CLIENT_ID, CLIENT_SECRET, HERE, SCENARIO_FILES, TOOLS_BIN, env, main, makeConsumer, report, run, startFake } from "./lib.mjs";
 import { parseResult } from "./consumer-result.mjs";
 
 const viaNpm = process.argv[2] === "npm";
@@ -55,10 +56,15 @@ await main(RUNTIME, async () => {
   if (viaNpm) {
     dir = join(env("WORK"), RUNTIME);
     mkdirSync(dir, { recursive: true });
-    copyFileSync(join(HERE, "scenario.mjs"), join(dir, "scenario.mjs"));
+    for (const f of SCENARIO_FILES) copyFileSync(join(HERE, f), join(dir, f));
     const source = readFileSync(join(HERE, "consumers/deno.mjs"), "utf8");
-    if (!source.includes(`from "square-oauth-edge";`)) throw new Error("consumers/deno.mjs no longer imports \"square-oauth-edge\"");
-    writeFileSync(join(dir, "main.mjs"), source.replaceAll(`"square-oauth-edge"`, `"npm:square-oauth-edge"`));
+    for (const specifier of ["square-oauth-edge", "square-oauth-edge/tokens"]) {
+      if (!source.includes(`from "${specifier}";`)) throw new Error(`consumers/deno.mjs no longer imports "${specifier}"`);
+    }
+    writeFileSync(
+      join(dir, "main.mjs"),
+      source.replaceAll(`"square-oauth-edge"`, `"npm:square-oauth-edge"`).replaceAll(`"square-oauth-edge/tokens"`, `"npm:square-oauth-edge/tokens"`),
+    );
     registry = await startRegistry(env("TARBALL"));
   } else {
     dir = await makeConsumer(RUNTIME);
@@ -79,13 +85,17 @@ await main(RUNTIME, async () => {
       const line = r.stdout.split("\n").findLast((l) => l.startsWith("RESULT "));
       if (!line) throw new Error(`the consumer printed no RESULT line:\n${r.stdout}${r.stderr}`);
       parsed = JSON.parse(line.slice("RESULT ".length));
-      const entry = fileURLToPath(parsed.entry);
-      const want = `/${registry.manifest.name}/${registry.manifest.version}/deno.js`;
-      if (!entry.startsWith(`${join(denoDir, "npm")}/`) || !entry.endsWith(want)) {
-        throw new Error(`the package resolved to ${entry}, expected …${want} in ${join(denoDir, "npm")}`);
-      }
+      const check = (resolved, file, specifier) => {
+        const entry = fileURLToPath(resolved);
+        const want = `/${registry.manifest.name}/${registry.manifest.version}/${file}`;
+        if (!entry.startsWith(`${join(denoDir, "npm")}/`) || !entry.endsWith(want)) {
+          throw new Error(`${specifier} resolved to ${entry}, expected …${want} in ${join(denoDir, "npm")}`);
+        }
+      };
+      check(parsed.entry, "deno.js", "npm:square-oauth-edge");
+      check(parsed.tokensEntry, "tokens/deno.js", "npm:square-oauth-edge/tokens");
     } else {
-      parsed = parseResult(r.stdout, dir, "deno.js");
+      parsed = parseResult(r.stdout, dir, "deno.js", "tokens/deno.js");
     }
     report(RUNTIME, `${parsed.version}, ${viaNpm ? "npm: specifier, " : ""}--allow-net only`, parsed.result);
   } finally {

@@ -1,7 +1,8 @@
 // Runtime matrix: Vercel's edge runtime, as `vercel dev` runs an Edge Function: the npm package
 // edge-runtime (Vercel's own implementation of the Edge Runtime on Node's vm, the one `vercel dev`
 // uses), serving a function (consumers/vercel/scenario.mjs, `api/scenario.mjs` of a Vercel
-// project) that imports the packed package by its name.
+// project) that imports the packed package by its name, both entries ("square-oauth-edge" and
+// "square-oauth-edge/tokens", each with its own .wasm).
 //
 // What stands for Vercel's build step: @vercel/node's dev server (packages/node/src/edge-functions/
 // edge-handler.mts, compileUserCode) bundles an Edge Function with esbuild, and this driver does
@@ -24,7 +25,7 @@ import { createHash } from "node:crypto";
 import { copyFileSync, mkdirSync, readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
-import { CLIENT_ID, CLIENT_SECRET, HERE, TOOLS_MODULES, main, makeConsumer, report, startFake } from "./lib.mjs";
+import { CLIENT_ID, CLIENT_SECRET, HERE, TOOLS_MODULES, main, makeConsumer, packageWasmFiles, report, startFake } from "./lib.mjs";
 
 const RUNTIME = "edge-runtime";
 const version = (pkg) => JSON.parse(readFileSync(join(TOOLS_MODULES, pkg, "package.json"), "utf8")).version;
@@ -83,18 +84,21 @@ await main(RUNTIME, async () => {
     logLevel: "silent",
     plugins: [vercelWasmPlugin(bindings), importMetaUrlPlugin],
   });
-  // The package must have come in through its edge-light entry, from the consumer's node_modules.
+  // The package must have come in through its edge-light entries, from the consumer's node_modules.
   const pkgFiles = Object.keys(built.metafile.inputs)
     .filter((p) => p.startsWith(`node_modules/square-oauth-edge/`))
     .map((p) => p.slice("node_modules/square-oauth-edge/".length))
     .sort();
-  if (!pkgFiles.includes("edge-light.js") || pkgFiles.some((f) => /^(browser|node|workerd|deno)\.js$/.test(f))) {
-    throw new Error(`the bundle took these package files: ${pkgFiles.join(", ")} (expected edge-light.js)`);
+  if (!pkgFiles.includes("edge-light.js") || !pkgFiles.includes("tokens/edge-light.js") || pkgFiles.some((f) => /^(tokens\/)?(browser|node|workerd|deno)\.js$/.test(f))) {
+    throw new Error(`the bundle took these package files: ${pkgFiles.join(", ")} (expected edge-light.js and tokens/edge-light.js)`);
   }
-  if (bindings.size !== 1) throw new Error(`expected one .wasm?module binding, got ${bindings.size}`);
-  const wasmPath = [...bindings.values()][0];
-  const expectedWasm = join(dir, "node_modules/square-oauth-edge/square_oauth_edge_bg.wasm");
-  if (wasmPath !== expectedWasm) throw new Error(`the .wasm binding is ${relative(dir, wasmPath).split(sep).join("/")}, expected the package's`);
+  // One binding per entry's .wasm (named by the sha1 of the file, so the two files of the same
+  // name in different folders stay apart).
+  const wasmPaths = [...bindings.values()].map((p) => relative(dir, p).split(sep).join("/")).sort();
+  const expectedWasm = packageWasmFiles(dir).map((f) => `node_modules/square-oauth-edge/${f}`).sort();
+  if (JSON.stringify(wasmPaths) !== JSON.stringify(expectedWasm)) {
+    throw new Error(`the .wasm?module bindings are ${JSON.stringify(wasmPaths)}, expected the package's two: ${JSON.stringify(expectedWasm)}`);
+  }
   const userCode = `"use strict";
 (() => {
 ${built.outputFiles[0].text}

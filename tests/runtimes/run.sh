@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
 # The runtime matrix: the packed package (npm pack of pkg/), installed from its tarball into fresh
 # consumer projects in a temporary folder outside the repo, imported by its name, running the
-# shared scenario (scenario.mjs: every endpoint call, an error path and the flow helpers, against
-# the fake Square) in each runtime. Each runtime prints one line:
+# shared scenarios against the fake Square in each runtime: scenario.mjs (the "square-oauth-edge"
+# entry: every endpoint call, an error path and the flow helpers), then tokens-scenario.mjs (the
+# "square-oauth-edge/tokens" entry, imported by the same consumer: a TokenManager pair over one
+# MemoryTokenStore, 20 concurrent accessToken calls → one refresh, a signed and a forged revocation
+# webhook), whose calls count as the row's. Each runtime prints one line:
 #   PASS|FAIL runtime (version): N/M calls passed.
+# and below it each failed call (✗), any cause the driver found for them, and notes (observations,
+# not failures: e.g. CommonJS rows, where the two entries' SquareError classes differ).
 # The runtimes: this Node (20) and the pinned Node 22/24/26 and Bun (ESM and CommonJS each), Deno
 # (node_modules and npm:, --allow-net only), Vercel's edge-runtime, workerd (esbuild and Wrangler
 # builds), and headless Chromium (Vite build, Vite dev server, plain modules). Every tool comes from

@@ -1,6 +1,6 @@
 // Runs a built Worker (a folder of modules) in workerd, the runtime of Cloudflare Workers, and asks
-// it to run the shared scenario. Used by rt-workerd.mjs (esbuild bundle) and rt-wrangler.mjs
-// (wrangler deploy --dry-run output).
+// it to run the shared scenarios (scenario.mjs, tokens-scenario.mjs). Used by rt-workerd.mjs
+// (esbuild bundle) and rt-wrangler.mjs (wrangler deploy --dry-run output).
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { CLIENT_ID, CLIENT_SECRET, TOOLS_BIN, freePort, must, startServer } from "./lib.mjs";
