@@ -238,7 +238,8 @@ function tokenManagerSection(R, label) {
   s.push("");
 
   // -- size, file by file
-  const base = (n) => n.replace(/^tokens\//, "");
+  // Paired by role: the tokens entry's files sit in tokens/, and its .wasm has a name of its own.
+  const base = (n) => n.replace(/^tokens\//, "").replace(/_tokens_bg\.wasm$/, "_bg.wasm");
   const pairs = new Map();
   for (const x of main.files) pairs.set(base(x.name), { main: x });
   for (const x of T.files) pairs.set(base(x.name), { ...pairs.get(base(x.name)), tokens: x });

@@ -215,12 +215,11 @@ impl Engine {
                     }
                     let flight = self.start(merchant_id);
                     let outcome = self.refresh(ctx, &keys, merchant_id, value, rec).await;
-                    let again = outcome.is_none();
                     self.finish(merchant_id, &flight, outcome.clone());
+                    // `None`: another process changed the record first; read it again.
                     if let Some(outcome) = outcome {
                         return outcome;
                     }
-                    debug_assert!(again);
                 }
             }
         }
