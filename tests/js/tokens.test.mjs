@@ -14,7 +14,9 @@ import {
   TokenManager,
   MemoryTokenStore,
   SquareError,
+  SquareTokenStore,
   createPkce,
+  verifyWebhook,
 } from "../../pkg/tokens/node.js";
 import { startFakeSquare } from "../fake-square/server.mjs";
 
@@ -991,4 +993,52 @@ test("bad arguments to save, accessToken, revoke and forget reject with input er
     assert.ok(e.field, `${what}: names the field`);
   }
   assert.equal(map.size, 0, "nothing stored");
+});
+
+test("hostile values (revoked Proxies, throwing getters, fake clients, broken namespaces and objects) give coded errors, and the instance keeps working", async () => {
+  const { proxy: revoked, revoke } = Proxy.revocable({}, {});
+  revoke();
+  const base = () => ({ client: client(), clientId: APP_ID, store: new MemoryTokenStore(), encryptionKey: KEY });
+  const throwing = (k) => ({ ...base(), get [k]() { throw new Error(`boom ${k}`); } });
+  const namespace = (get) => ({ idFromName: () => 1, get });
+  const cases = [
+    ["options revoked proxy", () => new TokenManager(revoked), "INVALID_TYPE", "options"],
+    ["options null", () => new TokenManager(null), "INVALID_TYPE", "options"],
+    ["client getter throws", () => new TokenManager(throwing("client")), "INVALID_TYPE", "options.client"],
+    ["store getter throws", () => new TokenManager(throwing("store")), "INVALID_TYPE", "options.store"],
+    ["store revoked proxy", () => new TokenManager({ ...base(), store: revoked }), "INVALID_TYPE", "options.store"],
+    ["store whose get getter throws", () => new TokenManager({ ...base(), store: { get get() { throw 1; }, put() {} } }), "INVALID_TYPE", "options.store"],
+    ["client Proxy that throws", () => new TokenManager({ ...base(), client: new Proxy({}, { get() { throw new Error("x"); } }) }), "INVALID_TYPE", "options.client"],
+    ["client whose __shareClient lies", () => new TokenManager({ ...base(), client: { __shareClient: () => ({}) } }), "INVALID_TYPE", "options.client"],
+    ["namespace idFromName throws", () => new TokenManager({ ...base(), store: { idFromName() { throw new Error("x"); }, get() {} } }).accessToken("MLHOSTILE1"), "STORE_ERROR"],
+    ["namespace stub without fetch", () => new TokenManager({ ...base(), store: namespace(() => ({})) }).accessToken("MLHOSTILE1"), "STORE_ERROR"],
+    ["namespace fetch answers 42", () => new TokenManager({ ...base(), store: namespace(() => ({ fetch: () => 42 })) }).accessToken("MLHOSTILE1"), "STORE_ERROR"],
+    ["namespace fetch answers text", () => new TokenManager({ ...base(), store: namespace(() => ({ fetch: () => new Response("nope") })) }).accessToken("MLHOSTILE1"), "STORE_ERROR"],
+    ["namespace answers an unknown code", () => new TokenManager({ ...base(), store: namespace(() => ({ fetch: () => new Response('{"error":{"code":"ZZZ","message":"m"}}') })) }).accessToken("MLHOSTILE1"), "STORE_ERROR"],
+    ["event revoked proxy", () => new TokenManager(base()).handleWebhook(revoked), "INVALID_TYPE", "event"],
+    ["event getter throws", () => new TokenManager(base()).handleWebhook({ get type() { throw new Error("x"); } }), "INVALID_TYPE", "event.type"],
+    ["merchantId revoked proxy", () => new TokenManager(base()).accessToken(revoked), "INVALID_TYPE", "merchantId"],
+    ["save revoked proxy", () => new TokenManager(base()).save(revoked), "INVALID_TYPE", "token"],
+    ["verifyWebhook revoked proxy", () => verifyWebhook(revoked), "INVALID_TYPE", "input"],
+    ["verifyWebhook body revoked proxy", () => verifyWebhook({ body: revoked, signature: "x", signatureKey: "k", notificationUrl: "https://a" }), "INVALID_TYPE", "input.body"],
+    ["SquareTokenStore over a state without storage", () => new SquareTokenStore({}, {}), "INVALID_TYPE", "ctx"],
+  ];
+  for (const [name, run, code, field] of cases) {
+    const out = await (async () => run())().then((v) => v, (e) => e);
+    assert.ok(out instanceof SquareError, `${name}: expected a SquareError, got ${util.inspect(out)}`);
+    assert.equal(out.code, code, name);
+    if (field) assert.equal(out.field, field, name);
+  }
+  // The Durable Object class answers junk requests with a coded error in its JSON, not a throw.
+  const storage = new Map();
+  const object = new SquareTokenStore({ storage: { get: async (k) => storage.get(k), put: async (k, v) => void storage.set(k, v), delete: async (k) => storage.delete(k) } });
+  for (const request of [{}, new Request("https://x/", { method: "POST", body: '{"op":"access_token"}' }), new Request("https://x/", { method: "POST", body: "[" })]) {
+    const answer = await (await object.fetch(request)).json();
+    assert.equal(answer.error?.code, "STORE_ERROR", JSON.stringify(answer));
+  }
+  // Nothing panicked: the same instance still saves and answers.
+  const tm = new TokenManager(base());
+  const merchant = newMerchant();
+  await tm.save({ access_token: "EAAA-still-alive", merchant_id: merchant, expires_at: new Date(Date.now() + 20 * DAY).toISOString() });
+  assert.equal(await tm.accessToken(merchant), "EAAA-still-alive");
 });
