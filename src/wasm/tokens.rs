@@ -184,32 +184,34 @@ fn promise(call: Call) -> Promise {
     future_to_promise(async move { run(call).await.map_err(reject) })
 }
 
+/// Each operation's future is boxed: the dispatcher's state machine then holds a pointer, not
+/// every operation's state inlined (measured: −0.8 KB gzip of the .wasm).
 async fn run(call: Call) -> Result<JsValue, Error> {
     Ok(match call {
         Call::Save(manager, token) => {
             let token: ObtainTokenResponse = read_open(&token, &TOKEN)?;
-            JsValue::from_str(&manager.save(&token).await?)
+            JsValue::from_str(&Box::pin(manager.save(&token)).await?)
         }
         Call::AccessToken(manager, merchant_id) => {
             let merchant = merchant_arg(&merchant_id)?;
-            JsValue::from_str(manager.access_token(&merchant).await?.expose())
+            JsValue::from_str(Box::pin(manager.access_token(&merchant)).await?.expose())
         }
         Call::Revoke(manager, merchant_id, options) => {
             let merchant = merchant_arg(&merchant_id)?;
             let options: CallOptions =
                 read_optional(&options.unwrap_or(JsValue::UNDEFINED), &CALL_OPTIONS)?;
-            manager.revoke(&merchant, options).await?;
+            Box::pin(manager.revoke(&merchant, options)).await?;
             JsValue::UNDEFINED
         }
         Call::Forget(manager, merchant_id) => {
-            manager.forget(&merchant_arg(&merchant_id)?).await?;
+            Box::pin(manager.forget(&merchant_arg(&merchant_id)?)).await?;
             JsValue::UNDEFINED
         }
         Call::Webhook(manager, event) => {
             let event: WebhookEvent = read_open(&event, &EVENT)?;
-            JsValue::from_str(manager.handle_webhook(&event).await?.as_str())
+            JsValue::from_str(Box::pin(manager.handle_webhook(&event)).await?.as_str())
         }
-        Call::Verify(input) => verify(input).await?,
+        Call::Verify(input) => Box::pin(verify(input)).await?,
         Call::Object(object, request) => {
             let text = match request
                 .dyn_into::<web_sys::Request>()
@@ -220,7 +222,7 @@ async fn run(call: Call) -> Result<JsValue, Error> {
                 None => None,
             }
             .unwrap_or_default();
-            let answer = object.handle(&text).await;
+            let answer = Box::pin(object.handle(&text)).await;
             json_response(&answer)
                 .ok_or_else(|| Error::new(ErrorCode::StoreError, "the answer could not be sent"))?
         }
