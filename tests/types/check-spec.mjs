@@ -22,6 +22,7 @@
 // declaration style of index.d.ts (interfaces, type aliases, one class, functions).
 import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
+import { scan } from "./dts-scan.mjs";
 
 // CHECK_SPEC_DTS lets check-spec-selftest.mjs point the checker at a mutated copy.
 const DTS_URL = process.env.CHECK_SPEC_DTS
@@ -43,39 +44,6 @@ function check(ok, message) {
 
 // ---- a small scanner for the .d.ts ------------------------------------------------------------
 
-/**
- * The source with comments blanked and string contents replaced by `x`, positions preserved, so
- * that braces, semicolons and `|` can be found without tripping over prose. Also returns the
- * spans of every JSDoc comment.
- */
-function scan(text) {
-  const out = text.split("");
-  const jsdocs = [];
-  let i = 0;
-  while (i < text.length) {
-    const c = text[i];
-    const n = text[i + 1];
-    if (c === "/" && n === "/") {
-      while (i < text.length && text[i] !== "\n") out[i++] = " ";
-    } else if (c === "/" && n === "*") {
-      const start = i;
-      const end = text.indexOf("*/", i + 2);
-      const stop = end < 0 ? text.length : end + 2;
-      if (n === "*" && text[i + 2] === "*") jsdocs.push({ start, end: stop, text: text.slice(start, stop) });
-      for (; i < stop; i++) if (text[i] !== "\n") out[i] = " ";
-    } else if (c === '"' || c === "'" || c === "`") {
-      i++;
-      while (i < text.length && text[i] !== c) {
-        if (text[i] === "\\") out[i++] = "x";
-        out[i++] = "x";
-      }
-      i++;
-    } else {
-      i++;
-    }
-  }
-  return { masked: out.join(""), jsdocs };
-}
 
 const { masked, jsdocs } = scan(source);
 

@@ -13,6 +13,7 @@
 // `node tests/types/check-tokens.mjs --self-test` applies mutations to a copy of the declarations
 // and requires each to be caught. Node only, no dependencies. Prints `N passed, M failed` last.
 import { readFileSync } from "node:fs";
+import { scan } from "./dts-scan.mjs";
 
 const DTS = process.env.CHECK_TOKENS_DTS ?? new URL("../../pkg/tokens/index.d.ts", import.meta.url);
 
@@ -43,36 +44,6 @@ const METHODS = {
 };
 // Names referenced from the roots that are checked elsewhere (check-spec.mjs), not walked here.
 const NOT_WALKED = new Set(["OAuthClient", "ObtainTokenResponse", "SquareError", "SquareErrorCode"]);
-
-/** Comments blanked and string contents replaced by `x` (positions kept), plus JSDoc spans. */
-function scan(text) {
-  const out = text.split("");
-  const jsdocs = [];
-  let i = 0;
-  while (i < text.length) {
-    const c = text[i];
-    const n = text[i + 1];
-    if (c === "/" && n === "/") {
-      while (i < text.length && text[i] !== "\n") out[i++] = " ";
-    } else if (c === "/" && n === "*") {
-      const start = i;
-      const end = text.indexOf("*/", i + 2);
-      const stop = end < 0 ? text.length : end + 2;
-      if (text[i + 2] === "*") jsdocs.push({ start, end: stop, text: text.slice(start, stop) });
-      for (; i < stop; i++) if (text[i] !== "\n") out[i] = " ";
-    } else if (c === '"' || c === "'" || c === "`") {
-      i++;
-      while (i < text.length && text[i] !== c) {
-        if (text[i] === "\\") out[i++] = "x";
-        out[i++] = "x";
-      }
-      i++;
-    } else {
-      i++;
-    }
-  }
-  return { masked: out.join(""), jsdocs };
-}
 
 export function check(source) {
   const { masked, jsdocs } = scan(source);
