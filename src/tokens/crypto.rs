@@ -6,11 +6,10 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
+use super::durable::{from_json, to_json};
 use super::record::{self, TokenRecord, IV_BYTES};
-use crate::document::Document;
 use crate::error::{Error, ErrorCode};
 use crate::flow::web_crypto::random_bytes;
-use crate::js::JsDocument;
 
 #[wasm_bindgen]
 extern "C" {
@@ -110,11 +109,7 @@ fn gcm(iv: &[u8], merchant_id: &str) -> Object {
 
 /// `record` sealed under the current key with a fresh random IV: the value to store.
 pub async fn seal(keys: &Keys, rec: &TokenRecord) -> Result<String, Error> {
-    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    let plain = serde::Serialize::serialize(rec, &serializer)
-        .ok()
-        .and_then(|v| js_sys::JSON::stringify(&v).ok())
-        .and_then(|s| s.as_string())
+    let plain = to_json(rec)
         .ok_or_else(|| Error::new(ErrorCode::StoreError, "the record could not be written"))?;
     let iv = random_bytes(IV_BYTES).map_err(|_| crypto_error("produce random bytes"))?;
     let promise = subtle_encrypt(
@@ -173,8 +168,7 @@ pub async fn open(
     };
     let (plain, previous) = plain;
     let text = String::from_utf8(plain).map_err(|_| unparsable())?;
-    let parsed = js_sys::JSON::parse(&text).map_err(|_| unparsable())?;
-    let rec: TokenRecord = JsDocument(parsed).deserialize().map_err(|_| unparsable())?;
+    let rec: TokenRecord = from_json(&text).ok_or_else(unparsable)?;
     if rec.merchant_id != merchant_id {
         return Err(unparsable());
     }

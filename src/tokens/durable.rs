@@ -75,13 +75,15 @@ pub(crate) fn bad_answer() -> Error {
     store_error("Durable Object gave an answer this package does not understand")
 }
 
-fn to_json<T: Serialize>(value: &T) -> Option<String> {
+/// `value` as JSON text (serde-wasm-bindgen, then the runtime's `JSON.stringify`).
+pub(crate) fn to_json<T: Serialize>(value: &T) -> Option<String> {
     let serializer = serde_wasm_bindgen::Serializer::json_compatible();
     let v = value.serialize(&serializer).ok()?;
     js_sys::JSON::stringify(&v).ok()?.as_string()
 }
 
-fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> Option<T> {
+/// JSON text as a `T` (the runtime's `JSON.parse`, then serde-wasm-bindgen).
+pub(crate) fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> Option<T> {
     let parsed = js_sys::JSON::parse(text).ok()?;
     JsDocument(parsed).deserialize().ok()
 }
